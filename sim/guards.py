@@ -1,0 +1,232 @@
+"""Guard patrols of Poland and Lithuania: deployment, patrol, detection, response and apprehension.
+
+Patrols are rows of arrays (`GuardForce`), each with a Mesa view (`PolishGuard`, `LithuanianGuard`). One agent
+is a patrol of `personnel_per_agent` people; a country fields `troops × on_duty_share / personnel_per_agent`
+patrols. Detection and apprehension follow "request, then resolve": tries and sightings are collected for the
+hour, alarms dispatch the nearest free patrols, and each segment's arrived patrols take at most their capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.agents import GUARD_CLASSES, Guard
+from sim.border import Border
+from sim.config import GuardsConfig
+from sim.enums import EU_COUNTRIES, Country, Deployment, PatrolState
+
+#: Patrol states that keep watch over their stretch of the line (handling or diverted patrols do not).
+WATCHING = (PatrolState.PATROLLING, PatrolState.RESPONDING)
+
+
+def patrols_for(personnel: float, cfg: GuardsConfig) -> int:
+    """Patrol agents a troop level fields: troops × on-duty share / personnel per agent."""
+    return round(personnel * cfg.on_duty_share / cfg.personnel_per_agent)
+
+
+@dataclass
+class Catch:
+    """People apprehended this hour, by segment."""
+
+    uids: np.ndarray
+    segments: np.ndarray
+
+
+class GuardForce:
+    """All patrols of both countries as arrays; rows of a country form one block, active rows first."""
+
+    def __init__(self, cfg: GuardsConfig, border: Border, max_agents: dict[Country, int], model) -> None:
+        self.cfg = cfg
+        self.border = border
+        self.model = model
+        self.block: dict[Country, np.ndarray] = {}
+        start = 0
+        for c in EU_COUNTRIES:
+            self.block[c] = np.arange(start, start + max_agents.get(c, 0))
+            start += max_agents.get(c, 0)
+        n = start
+        self.n = n
+        self.country = np.zeros(n, dtype=np.int8)
+        for c, rows in self.block.items():
+            self.country[rows] = int(c)
+        self.state = np.full(n, int(PatrolState.OFF_DUTY), dtype=np.int8)
+        self.x_km = np.zeros(n)
+        self.home_x_km = np.zeros(n)
+        self.target = np.full(n, -1, dtype=np.int64)
+        self.t_arrive = np.zeros(n, dtype=np.int64)
+        self.t_busy_until = np.zeros(n, dtype=np.int64)
+        self.n_active = dict.fromkeys(EU_COUNTRIES, 0)
+        self.views: dict[int, Guard] = {}
+        self.recent_breaches = np.zeros(border.n)
+        self.personnel = dict.fromkeys(EU_COUNTRIES, 0.0)
+
+    # --- troop levels and deployment ----------------------------------------------------------------------------
+
+    def set_level(self, country: Country, personnel: float) -> None:
+        """Bring a country's patrols on or off duty to match its troop level."""
+        self.personnel[country] = personnel
+        rows = self.block[country]
+        target = min(patrols_for(personnel, self.cfg), len(rows))
+        current = self.n_active[country]
+        if target > current:
+            new = rows[current:target]
+            self.state[new] = int(PatrolState.PATROLLING)
+            self.n_active[country] = target
+            self.redeploy(country)
+            self.x_km[new] = self.home_x_km[new]
+            cls = GUARD_CLASSES[country]
+            for uid in new:
+                self.views[int(uid)] = cls(self.model, int(uid))
+        elif target < current:
+            gone = rows[target:current]
+            self.state[gone] = int(PatrolState.OFF_DUTY)
+            self.target[gone] = -1
+            for uid in gone:
+                self.views.pop(int(uid)).remove()
+            self.n_active[country] = target
+            self.redeploy(country)
+
+    def active(self, country: Country | None = None) -> np.ndarray:
+        if country is None:
+            return np.concatenate([self.active(c) for c in EU_COUNTRIES])
+        return self.block[country][: self.n_active[country]]
+
+    def deployment_weights(self, segments: np.ndarray) -> np.ndarray:
+        """How much of the force each segment deserves (see `guards.deployment`)."""
+        b = self.border
+        length = b.length_km[segments]
+        if self.cfg.deployment is Deployment.uniform:
+            return length
+        if self.cfg.deployment is Deployment.by_risk:
+            return length * b.risk[segments]
+        recent = self.recent_breaches[segments]
+        base = length / length.sum()
+        return base + (recent / recent.sum() if recent.sum() > 0 else 0.0)
+
+    def redeploy(self, country: Country) -> None:
+        """Spread home positions over the line at quantiles of the deployment weights."""
+        rows = self.active(country)
+        if not rows.size:
+            return
+        segs = np.flatnonzero(self.border.country == int(country))
+        w = self.deployment_weights(segs)
+        cum = np.concatenate([[0.0], np.cumsum(w)])
+        edges = np.concatenate(
+            [self.border.start_x[segs], [self.border.start_x[segs[-1]] + self.border.length_km[segs[-1]]]]
+        )
+        q = (np.arange(rows.size) + 0.5) / rows.size * cum[-1]
+        self.home_x_km[rows] = np.interp(q, cum, edges)
+
+    def remember_breaches(self, segments: np.ndarray) -> None:
+        if segments.size:
+            self.recent_breaches += np.bincount(segments, minlength=self.border.n)
+
+    def end_of_day(self) -> None:
+        """Forget old breaches; `reinforce` patrols move toward where breaches were seen."""
+        self.recent_breaches *= np.exp(-1.0 / self.cfg.reinforce_days)
+        if self.cfg.deployment is Deployment.reinforce:
+            for c in EU_COUNTRIES:
+                self.redeploy(c)
+
+    # --- hourly behaviour ---------------------------------------------------------------------------------------
+
+    def advance(self, hour: int) -> None:
+        """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
+        sent = np.isin(self.state, (PatrolState.RESPONDING, PatrolState.DIVERTED))
+        arriving = np.flatnonzero(sent & (self.t_arrive == hour))
+        self.x_km[arriving] = self.border.center_x[self.target[arriving]]
+        busy = sent | (self.state == PatrolState.HANDLING)
+        done = np.flatnonzero(busy & (self.t_busy_until <= hour))
+        self.state[done] = int(PatrolState.PATROLLING)
+        self.target[done] = -1
+
+    def patrol(self, rng: np.random.Generator) -> None:
+        """Free patrols walk their beat around their home position."""
+        free = np.flatnonzero(self.state == PatrolState.PATROLLING)
+        if not free.size:
+            return
+        step = self.cfg.patrol_kmh
+        x, home = self.x_km[free], self.home_x_km[free]
+        wander = x + rng.uniform(-step, step, free.size)
+        beat = self.cfg.beat_km
+        toward = x + np.clip(home - x, -step, step)
+        far = np.abs(home - x) > beat
+        self.x_km[free] = np.where(far, toward, np.clip(wander, home - beat, home + beat))
+
+    def sight_probability(self) -> np.ndarray:
+        """Chance per hour that the patrols near a segment see one given person there."""
+        b, cfg = self.border, self.cfg
+        watching = np.isin(self.state, WATCHING)
+        xs = np.sort(self.x_km[watching])
+        reach = cfg.sight_km * b.sight_factor
+        lo = np.searchsorted(xs, b.start_x - reach, side="left")
+        hi = np.searchsorted(xs, b.start_x + b.length_km + reach, side="right")
+        n_near = hi - lo
+        coverage = np.minimum(1.0, 2 * reach / b.length_km)
+        return 1.0 - (1.0 - cfg.p_see * coverage) ** n_near
+
+    def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:
+        """Send the nearest free patrols of the segment's country to each alarm (unless enough are on it)."""
+        need = self.cfg.responders_per_alarm
+        for s in np.unique(alarm_segments):
+            self.send(int(s), need, hour, PatrolState.RESPONDING, busy_hours=None)
+
+    def send(self, segment: int, k: int, hour: int, state: PatrolState, busy_hours: int | None) -> int:
+        """Send up to `k` free patrols of the segment's country; returns how many went."""
+        b = self.border
+        already = int(np.count_nonzero((self.target == segment) & (self.state == state)))
+        k = k - already if state is PatrolState.RESPONDING else k
+        if k <= 0:
+            return 0
+        free = np.flatnonzero((self.state == PatrolState.PATROLLING) & (self.country == b.country[segment]))
+        if not free.size:
+            return 0
+        dist = np.abs(self.x_km[free] - b.center_x[segment])
+        pick = free[np.argsort(dist, kind="stable")[:k]]
+        travel = np.ceil(np.abs(self.x_km[pick] - b.center_x[segment]) / self.cfg.respond_kmh).astype(np.int64)
+        self.state[pick] = int(state)
+        self.target[pick] = segment
+        self.t_arrive[pick] = hour + travel
+        busy = self.cfg.pursuit_hours if busy_hours is None else busy_hours
+        self.t_busy_until[pick] = hour + travel + busy
+        at_once = pick[travel == 0]
+        self.x_km[at_once] = b.center_x[segment]
+        return int(pick.size)
+
+    def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
+        """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
+        arrived = np.flatnonzero((self.state == PatrolState.RESPONDING) & (self.t_arrive <= hour))
+        empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        if not arrived.size or not candidates.size:
+            return empty
+        capacity = np.bincount(self.target[arrived], minlength=self.border.n) * self.cfg.capacity_per_hour
+        segs = people.segment[candidates]
+        candidates, segs = candidates[capacity[segs] > 0], segs[capacity[segs] > 0]
+        eligible = rng.random(candidates.size) < self.cfg.p_apprehend
+        candidates, segs = candidates[eligible], segs[eligible]
+        if not candidates.size:
+            return empty
+        order = np.lexsort((rng.random(candidates.size), segs))
+        candidates, segs = candidates[order], segs[order]
+        first = np.searchsorted(segs, segs, side="left")
+        rank = np.arange(segs.size) - first
+        caught = rank < capacity[segs]
+        catch = Catch(candidates[caught], segs[caught])
+        busy = arrived[np.isin(self.target[arrived], catch.segments)]
+        self.state[busy] = int(PatrolState.HANDLING)
+        self.t_busy_until[busy] = hour + self.cfg.handling_hours
+        return catch
+
+    def counts_per_segment(self) -> np.ndarray:
+        """Watching patrols per segment, as escorts (and the map) see them."""
+        b = self.border
+        watching = np.isin(self.state, WATCHING)
+        segs = np.clip(np.searchsorted(b.start_x, self.x_km[watching], side="right") - 1, 0, b.n - 1)
+        return np.bincount(segs, minlength=b.n)
+
+    def on_duty(self) -> np.ndarray:
+        """Patrols on duty per country (index = Country)."""
+        on = self.state != PatrolState.OFF_DUTY
+        return np.bincount(self.country[on], minlength=len(Country))

@@ -1,0 +1,255 @@
+"""BorderModel: the Mesa model of the 2021 Belarus-EU border crisis.
+
+One step is one hour. `step()` reads like the schedule in docs/ODD.md: scheduled events at midnight, arrivals,
+escorts, migrants, guards, repair, and the day's books closed at midnight. People and patrols live in arrays
+(`sim.population`, `sim.guards`) with Mesa agents as views, so the model is both fast and inspectable.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import mesa
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig
+
+from sim.agents import Migrant
+from sim.arrivals import Arrivals, Camps
+from sim.border import Border
+from sim.config import Config, load_config, to_config
+from sim.enums import EU_COUNTRIES, Country, MigrantState, PatrolState
+from sim.escorts import BelarusianEscort, SegmentChoice
+from sim.exposure import Exposure
+from sim.guards import GuardForce, patrols_for
+from sim.ledger import Ledger
+from sim.migrants import Migrants, Tries
+from sim.policy import Policy
+from sim.population import Population
+from sim.rng import named_streams
+from sim.summary import summarise
+from sim.tables import daily_table, segments_table
+from sim.timeline import HOURS_PER_DAY, Calendar
+
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+class BorderModel(mesa.Model):
+    """Migrants, Belarusian escorts and Polish and Lithuanian guards on a fenced border.
+
+    Args:
+        cfg: a composed config (`sim.load_config([...])`), a `sim.config.Config`, or None for the defaults
+            (the `autumn2021` scenario).
+    """
+
+    def __init__(self, cfg: Config | DictConfig | dict | None = None) -> None:
+        self.cfg: Config = to_config(load_config() if cfg is None else cfg)
+        super().__init__(rng=self.cfg.seed)
+        streams = named_streams(self.rng)
+        self.rng_arrivals, self.rng_camps = streams["arrivals"], streams["camps"]
+        self.rng_escorts, self.rng_barriers = streams["escorts"], streams["barriers"]
+        self.rng_migrants, self.rng_guards = streams["migrants"], streams["guards"]
+        self.rng_exposure = streams["exposure"]
+        self.calendar = Calendar(self.cfg.start_date, self.cfg.days)
+        self.hour = 0
+        self.border = Border(self.cfg, self.calendar, self.random)
+        self.grid = self.border.grid
+        self.policy = Policy(self.cfg, self.calendar)
+        self.arrivals = Arrivals(self.cfg.arrivals, self.calendar, self.rng_arrivals)
+        self.camps = Camps(self.cfg.camps, self.calendar, self.rng_camps)
+        expected = int(self.arrivals.per_hour.sum())
+        self.people = Population(capacity=expected + 16, memory=self.cfg.migrant.memory)
+        self.ledger = Ledger(self.calendar.days, self.border.n)
+        self.migrants = Migrants(self.cfg.migrant, self.people, self.border, self.ledger)
+        self.exposure = Exposure(self.cfg.exposure, self.calendar, self.border)
+        self.guards = GuardForce(self.cfg.guards, self.border, self._max_patrols(), self)
+        self.choice = SegmentChoice(self.cfg.escort, self.border.n, self.cfg.escort.n_units, self.rng_escorts)
+        self.escorts = [BelarusianEscort(self, unit) for unit in range(self.cfg.escort.n_units)]
+        self._groups = 0
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "in_camps": lambda m: len(m.camps),
+                "in_zone": lambda m: m.people.in_zone().size,
+                "crossed": lambda m: int(np.count_nonzero(m.people.state[: m.people.n] == MigrantState.CROSSED)),
+            }
+        )
+
+    def _max_patrols(self) -> dict[Country, int]:
+        return {c: patrols_for(float(self.policy.troops[c].max()), self.cfg.guards) for c in EU_COUNTRIES}
+
+    # --- the schedule -------------------------------------------------------------------------------------------
+
+    @property
+    def day(self) -> int:
+        return self.hour // HOURS_PER_DAY
+
+    def step(self) -> None:
+        """One hour, in the order of the design's schedule."""
+        if self.hour % HOURS_PER_DAY == 0:
+            self.start_day()  # 1. policy switches, troop changes, fence construction, repatriations
+        self.admit_arrivals()  # 2. arrivals into Belarusian camps
+        self.move_escorts()  # 3. escorts lead groups, cut fences, stage incidents
+        tries = self.move_migrants()  # 4. people try fences, walk inland, die of exposure
+        self.guard_border(tries)  # 5. detection, alarms, response, apprehension, pushback or asylum
+        self.repair_fences()  # 6. fence repair
+        self.hour += 1
+        if self.hour % HOURS_PER_DAY == 0:
+            self.close_day()  # daily statistics close at midnight
+        if self.hour >= self.calendar.hours:
+            self.running = False
+
+    def run(self, progress: bool | None = None) -> BorderModel:
+        """Run to the end of the configured days; a progress bar shows in an interactive terminal."""
+        show = self.cfg.progress if progress is None else progress
+        bar = show and sys.stderr.isatty()
+        while self.running:
+            self.step()
+            if bar and self.hour % HOURS_PER_DAY == 0:
+                done = self.day / self.calendar.days
+                print(
+                    f"\r[{'#' * int(30 * done):<30}] day {self.day}/{self.calendar.days}",
+                    end="",
+                    file=sys.stderr,
+                )
+        if bar:
+            print(file=sys.stderr)
+        return self
+
+    # --- phases -------------------------------------------------------------------------------------------------
+
+    def start_day(self) -> None:
+        day = self.day
+        self.migrants.day = day
+        self.border.build_to(day)
+        for c in EU_COUNTRIES:
+            self.guards.set_level(c, float(self.policy.troops[c][day]))
+        home = self.camps.send_home(day)
+        self.ledger.count("repatriated", day, self.people.country[home])
+        self.migrants.give_up(home, self.hour)
+
+    def admit_arrivals(self) -> None:
+        k = self.arrivals.at(self.hour)
+        if not k:
+            return
+        uids = self.people.add(k, self.hour)
+        self.camps.admit(uids)
+        for uid in uids:
+            Migrant(self, int(uid))
+        self.ledger.add("camp_arrivals", self.day, int(Country.BELARUS), k)
+
+    def move_escorts(self) -> None:
+        for i in self.rng_escorts.permutation(len(self.escorts)):
+            self.escorts[i].step()
+
+    def move_migrants(self) -> Tries:
+        self.migrants.return_to_fence(self.hour)
+        tries = self.migrants.try_fences(self.hour, self.rng_barriers, self.rng_migrants)
+        self.migrants.walk_inside(self.hour)
+        self.migrants.die(self.exposure.deaths(self.people, self.day, self.rng_exposure), self.hour)
+        return tries
+
+    def guard_border(self, tries: Tries) -> None:
+        g, p, b, rng, day = self.guards, self.people, self.border, self.rng_guards, self.day
+        g.advance(self.hour)
+        g.patrol(rng)
+        p_sight = g.sight_probability()
+        # tries at the line: seen by the barrier, its sensors, or patrols in sight
+        p_seen = 1 - (1 - b.p_detect[tries.segments]) * (1 - p_sight[tries.segments])
+        seen = rng.random(tries.uids.size) < p_seen
+        self.ledger.count("detected_attempts", day, p.country[tries.uids[seen]])
+        self.ledger.count("turned_back_at_line", day, p.country[tries.uids[seen & ~tries.success]])
+        breached = tries.uids[seen & tries.success]
+        p.tracked[breached] = True
+        p.breach_seen[breached] = True
+        g.remember_breaches(p.segment[breached])
+        # people inside the EU zone nobody is tracking yet may be spotted by patrols
+        inside = p.in_state(MigrantState.IN_EU)
+        untracked = inside[~p.tracked[inside]]
+        spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
+        p.tracked[spotted] = True
+        found = np.concatenate([tries.uids[seen], spotted])
+        self.ledger.count("detections", day, p.country[found])
+        self.ledger.count_segments("detections", p.segment[found])
+        g.dispatch(p.segment[np.concatenate([breached, spotted])], self.hour)
+        # arrived responders apprehend; the country's policy decides pushback or asylum
+        hunted = inside[p.tracked[inside] & (p.state[inside] == MigrantState.IN_EU)]
+        catch = g.apprehend(p, hunted, self.hour, rng)
+        self.ledger.count("apprehensions", day, p.country[catch.uids])
+        self.ledger.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
+        self.ledger.count_segments("apprehensions", catch.segments)
+        push = rng.random(catch.uids.size) < self.policy.share_table(day)[p.country[catch.uids]]
+        blocked = b.blocked_until[catch.segments[push]] > self.hour
+        self.migrants.push_back(catch.uids[push], self.hour, blocked)
+        self.migrants.claim_asylum(catch.uids[~push], self.hour)
+
+    def repair_fences(self) -> None:
+        self.border.repair(self.hour)
+
+    def close_day(self) -> None:
+        day, p, led = self.day - 1, self.people, self.ledger
+        zone = p.in_zone()
+        in_zone = np.bincount(p.country[zone], minlength=len(Country))
+        in_camps = np.zeros(len(Country))
+        in_camps[Country.BELARUS] = len(self.camps)
+        led.record("in_camps", day, in_camps)
+        led.record("in_zone", day, in_zone)
+        led.record("guards_on_duty", day, self.guards.on_duty())
+        troops, fence_km, cost = (np.zeros(len(Country)) for _ in range(3))
+        for c in EU_COUNTRIES:
+            troops[c] = self.guards.personnel[c]
+            fence_km[c] = self.border.fenced_km(c)
+            cost[c] = troops[c] * self.cfg.cost.troop_eur_per_day + self.border.daily_capex_eur(c)
+        led.record("troops", day, troops)
+        led.record("fence_km", day, fence_km)
+        led.record("pushback_share", day, self.policy.share_table(day))
+        led.flows["cost_eur"][day] += cost
+        self.guards.end_of_day()
+        self.datacollector.collect(self)
+
+    # --- actions called by escorts ------------------------------------------------------------------------------
+
+    def next_group_id(self) -> int:
+        self._groups += 1
+        return self._groups
+
+    def depart(self, uids: np.ndarray, segment: int, group: int, arrive_hour: int) -> None:
+        self.migrants.depart(uids, segment, group, self.hour, arrive_hour)
+
+    def reach_line(self, uids: np.ndarray) -> None:
+        self.migrants.reach_line(uids, self.hour)
+
+    def cut_fence(self, segment: int) -> None:
+        self.border.cut(segment, self.cfg.escort.cut_damage, self.hour)
+        self.ledger.add("fence_cuts", self.day, int(self.border.country[segment]))
+        self.ledger.segments["fence_cuts"][segment] += 1
+
+    def record_incursion(self, segment: int) -> None:
+        self.ledger.add("incursions", self.day, int(self.border.country[segment]))
+
+    def stage_incident(self, segment: int, severity: int) -> None:
+        country = int(self.border.country[segment])
+        self.ledger.add("incidents", self.day, country)
+        self.ledger.add("incident_severity", self.day, country, severity)
+        self.ledger.segments["incidents"][segment] += 1
+        g = self.cfg.escort
+        self.guards.send(
+            segment, g.responders_per_severity * severity, self.hour, PatrolState.DIVERTED, g.incident_hours
+        )
+
+    # --- results ------------------------------------------------------------------------------------------------
+
+    @property
+    def daily(self) -> pd.DataFrame:
+        """One row per day and country (belarus = the camps), every counter of the design."""
+        return daily_table(self)
+
+    @property
+    def segments(self) -> pd.DataFrame:
+        """One row per fence segment: its fence and what happened there."""
+        return segments_table(self)
+
+    @property
+    def summary(self) -> dict:
+        """Totals and rates per country and overall."""
+        return summarise(self)

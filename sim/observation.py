@@ -1,0 +1,23 @@
+"""The observation layer: what each authority would have counted, computed from the true events.
+
+Authorities count different things (see data/README.md). The Polish Border Guard publishes *attempted
+crossings*: every detected try, by the same person or not, plus people caught inside whose crossing nobody had
+seen. Lithuania publishes *apprehended* (people detained inside the country) and, from 3 Aug 2021, *prevented
+entries* (people turned back: stopped at the line or pushed back). Each column is filled for both countries by
+its own definition, so the model can be compared with either country's series. This module only reads counts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+REPORTED: tuple[str, ...] = ("reported_attempts", "reported_apprehended", "reported_prevented")
+
+
+def reported(flows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Reported series from true daily flows (arrays of days × countries)."""
+    return {
+        "reported_attempts": flows["detected_attempts"] + flows["apprehended_unseen"],
+        "reported_apprehended": flows["apprehensions"].copy(),
+        "reported_prevented": flows["turned_back_at_line"] + flows["pushbacks"],
+    }

@@ -1,0 +1,78 @@
+"""The run's summary: totals and rates per country and overall.
+
+Rates are recomputed from totals (never averaged over countries). A rate with nothing to divide by is None
+(JSON null), not 0, so that "no crossings" and "nobody tried" stay different.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.enums import Country, MigrantState
+from sim.ledger import FLOWS
+from sim.observation import REPORTED, reported
+
+if TYPE_CHECKING:
+    from sim.model import BorderModel
+
+#: Totals summed from the daily flows.
+TOTALS: tuple[str, ...] = (
+    "camp_arrivals",
+    "arrivals",
+    "attempts",
+    "crossings",
+    "apprehensions",
+    "pushbacks",
+    "blocked_returns",
+    "asylum_claims",
+    "breaches",
+    "detections",
+    "fence_cuts",
+    "incidents",
+    "incursions",
+    "deaths",
+    "gave_up",
+    "repatriated",
+    *REPORTED,
+)
+assert set(TOTALS) - set(REPORTED) <= set(FLOWS)
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num) / float(den) if den > 0 else None
+
+
+def _block(model: BorderModel, mask: np.ndarray, flows: dict[str, float]) -> dict:
+    """Statistics of the people selected by `mask` and the flows already summed for them."""
+    p = model.people
+    n = p.n
+    attempted = mask & (p.n_attempts[:n] > 0)
+    reached = mask & (p.t_zone[:n] >= 0) & (p.state[:n] != MigrantState.IN_CAMP)
+    crossed = mask & (p.state[:n] == MigrantState.CROSSED)
+    hours = (p.t_done[:n] - p.t_arrived[:n])[crossed]
+    out = {name: round(flows[name]) for name in TOTALS}
+    out.update(
+        people=int(np.count_nonzero(reached)),
+        interception_rate=_ratio(flows["apprehensions"], flows["apprehensions"] + flows["crossings"]),
+        attempts_per_person=_ratio(flows["attempts"], np.count_nonzero(attempted)),
+        pushbacks_per_person=_ratio(flows["pushbacks"], np.count_nonzero(reached)),
+        median_hours_to_cross=float(np.median(hours)) if hours.size else None,
+        cost_eur=float(flows["cost_eur"]),
+    )
+    return out
+
+
+def summarise(model: BorderModel) -> dict:
+    led = model.ledger
+    series = {**led.flows, **reported(led.flows)}
+    per_country = {name: values.sum(axis=0) for name, values in series.items()}
+    country = model.people.country[: model.people.n]
+    result: dict = {}
+    for c in Country:
+        flows = {name: float(v[int(c)]) for name, v in per_country.items()}
+        result[c.label] = _block(model, country == int(c), flows)
+    flows = {name: float(v.sum()) for name, v in per_country.items()}
+    result["total"] = _block(model, np.ones_like(country, dtype=bool), flows)
+    return result
