@@ -155,7 +155,9 @@ class Border:
     def refresh(self) -> None:
         """Recompute per-segment rates after a change of barrier, sensors or damage."""
         base = np.clip(self.bar_p_breach[self.barrier] * self.p_breach_factor, 0.0, 1.0)
-        self.p_breach = base + self.damage * (1.0 - base)
+        open_ground = np.clip(self.bar_p_breach[NO_BARRIER] * self.p_breach_factor, 0.0, 1.0)
+        # damage d moves a segment from its barrier's breach chance toward open ground's (d = 1: a gap)
+        self.p_breach = base + self.damage * np.maximum(open_ground - base, 0.0)
         self.p_detect = 1.0 - (1.0 - self.bar_p_detect[self.barrier]) * (1.0 - self.sensor_p_detect * self.sensors)
         row = self.border_row
         self.barrier_layer.data[:, row] = self.barrier[self.segment_of_cell]

@@ -313,11 +313,7 @@ class Config:
 
 def register_configs() -> None:
     """Register the schema so `configs/config.yaml` can extend it (`defaults: [config_schema, ...]`)."""
-    cs = ConfigStore.instance()
-    cs.store(name="config_schema", node=Config)
-    cs.store(group="border", name="border_schema", node=BorderConfig)
-    cs.store(group="fence", name="fence_schema", node=FenceConfig)
-    cs.store(group="arrivals", name="arrivals_schema", node=ArrivalsConfig)
+    ConfigStore.instance().store(name="config_schema", node=Config)
 
 
 # --- validation -------------------------------------------------------------------------------------------------
