@@ -14,7 +14,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config import ConfigError, register_configs, to_config
+from sim.config import CONFIG_DIR, Config, ConfigError, register_configs, to_config
 from sim.io import write_csv, write_json, write_text
 from sim.model import BorderModel
 
@@ -52,6 +52,32 @@ def headline(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def unknown_key(overrides: list[str]) -> str | None:
+    """Name the first override whose key the schema does not have, with the keys allowed there.
+
+    Hydra rejects such keys too, but without saying what is allowed; this check runs before Hydra starts.
+    Group choices (`fence=steel_wall`), Hydra's own keys and list indices are left to Hydra.
+    """
+    schema = OmegaConf.structured(Config)
+    groups = {p.name for p in CONFIG_DIR.iterdir() if p.is_dir()}
+    for override in overrides:
+        if override.startswith("-") or "=" not in override:
+            continue
+        key = override.split("=", 1)[0].lstrip("+~")
+        if key in groups or key.split(".")[0] == "hydra" or "/" in key:
+            continue
+        node = schema
+        for i, part in enumerate(key.split(".")):
+            if not isinstance(node, DictConfig):
+                break
+            if part not in node:
+                where = ".".join(key.split(".")[:i]) or "the top level"
+                allowed = ", ".join(sorted(str(k) for k in node))
+                return f"unknown key '{key}': allowed keys under {where} are {allowed}"
+            node = node._get_node(part)
+    return None
+
+
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def main(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
@@ -65,4 +91,8 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    problem = unknown_key(sys.argv[1:])
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
     main()
