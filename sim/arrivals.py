@@ -50,11 +50,16 @@ class Camps:
         taken, self.queue = self.queue[:k], self.queue[k:]
         return taken
 
-    def send_home(self, day: int) -> np.ndarray:
-        """People leaving the camps today: a dated repatriation share, or leaving on their own."""
-        share = 1 - (1 - self.repatriation_share[day]) * (1 - self.p_leave_per_day)
-        if share <= 0 or not len(self.queue):
+    def send_home(self, day: int, at_line: np.ndarray) -> np.ndarray:
+        """People going home today: a dated repatriation share of everyone waiting in Belarus (in the camps and
+        at the line on the Belarusian side, as when the Kuznica camp was cleared), and camp residents leaving
+        on their own."""
+        repatriate = self.repatriation_share[day]
+        share = 1 - (1 - repatriate) * (1 - self.p_leave_per_day)
+        if share <= 0:
             return np.empty(0, dtype=np.int64)
         leave = self.rng.random(len(self.queue)) < share
         gone, self.queue = self.queue[leave], self.queue[~leave]
+        if repatriate > 0 and at_line.size:
+            gone = np.concatenate([gone, at_line[self.rng.random(at_line.size) < repatriate]])
         return gone

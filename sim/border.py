@@ -48,6 +48,7 @@ class Border:
         self.p_detect = np.zeros(self.n)
         self._make_grid(random)
         self.build_to(0)
+        self.refresh()  # day 0 may have no fence at all: rates must still be set
 
     # --- set-up -------------------------------------------------------------------------------------------------
 
@@ -177,6 +178,25 @@ class Border:
             self.damage[done] = 0.0
             self.refresh()
         return done
+
+    def paint(self, segments: np.ndarray, y_km: np.ndarray, spread: np.ndarray, patrol_x_km: np.ndarray) -> None:
+        """Write people per cell and patrols per cell into the grid's property layers (for maps, not the model).
+
+        People stand on their segment's cells (spread over them by `spread`, e.g. the uid) and on the row of their
+        distance from the line; patrols on the first EU row.
+        """
+        cells_per_segment = np.maximum(1, np.round(self.length_km / self.cell_km).astype(np.int64))
+        first_cell = np.round(self.start_x / self.cell_km).astype(np.int64)
+        cx = first_cell[segments] + spread % cells_per_segment[segments]
+        row = self.border_row + np.where(y_km > 0, 1 + np.floor(y_km / self.cell_km), np.floor(y_km / self.cell_km))
+        cy = np.clip(row, 0, self.n_cells_y - 1).astype(np.int64)
+        people = np.zeros(self.people_layer.data.shape, dtype=np.int64)
+        np.add.at(people, (np.clip(cx, 0, self.n_cells_x - 1), cy), 1)
+        self.people_layer.data[:] = people
+        guards = np.zeros(self.guards_layer.data.shape, dtype=np.int64)
+        gx = np.clip(np.floor(patrol_x_km / self.cell_km).astype(np.int64), 0, self.n_cells_x - 1)
+        np.add.at(guards, (gx, min(self.border_row + 1, self.n_cells_y - 1)), 1)
+        self.guards_layer.data[:] = guards
 
     # --- read-outs ----------------------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 Hydra/OmegaConf already reject unknown keys, wrong types and unknown enum names (with the allowed values), but
 they never check ranges, dates or whether border sections tile the line. `validate` does, on the fully merged
-config, so that command-line values are checked too. Every field's docstring-comment says whether its default is
-*sourced* (from `data/border-facts.csv`) or an *assumption*; `docs/ODD.md` lists them all.
+config, so that command-line values are checked too. The defaults that matter are set in `configs/config.yaml`,
+whose comments say for each value whether it is *sourced* (from `data/border-facts.csv`) or an *assumption*;
+`docs/ODD.md` lists them all.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ class GroupSize:
 
 @dataclass
 class EscortConfig:
-    n_units: int = nonneg(20)
+    n_units: int = nonneg(10)
     strategy: EscortStrategy = EscortStrategy.adaptive
     group_size: GroupSize = field(default_factory=GroupSize)
     min_group: int = positive(10)  # people waiting in camp before a unit leaves with a group
@@ -277,9 +278,9 @@ class PolicyConfig:
 
 @dataclass
 class ExposureConfig:
-    hazard_per_day: float = prob(0.0005)
+    hazard_per_day: float = prob(0.0002)
     cold_months: list[int] = field(default_factory=lambda: [11, 12, 1, 2, 3])
-    cold_factor: float = nonneg(4.0)
+    cold_factor: float = nonneg(3.0)
 
 
 @dataclass

@@ -49,7 +49,7 @@ class SegmentChoice:
         return int(np.argmax(self.rng.beta(self.successes[t], self.failures[t])))
 
     def learn(self, unit: int, segment: int, got_through: float, stopped: float) -> None:
-        """Credit a segment with the share of a group that got through (adaptive units only)."""
+        """Credit a segment with the share of a group that got through (only `adaptive` reads the record)."""
         total = got_through + stopped
         if total > 0:
             t = self.table(unit)
@@ -148,7 +148,8 @@ class BelarusianEscort(mesa.Agent):
         """Go back to the camps, reporting how the group fared (adaptive units learn from it)."""
         model = self.model
         states = model.people.state[self.members]
-        through = np.count_nonzero(np.isin(states, (MigrantState.IN_EU, MigrantState.CROSSED)))
+        in_eu = (MigrantState.IN_EU, MigrantState.CROSSED, MigrantState.ASYLUM)  # in the EU, as Minsk sees it
+        through = np.count_nonzero(np.isin(states, in_eu))
         stopped = np.count_nonzero(states != MigrantState.DIED) - through
         model.choice.learn(self.unit, self.segment, through, stopped)
         self.members = np.empty(0, dtype=np.int64)

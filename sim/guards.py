@@ -17,9 +17,6 @@ from sim.border import Border
 from sim.config import GuardsConfig
 from sim.enums import EU_COUNTRIES, Country, Deployment, PatrolState
 
-#: Patrol states that keep watch over their stretch of the line (handling or diverted patrols do not).
-WATCHING = (PatrolState.PATROLLING, PatrolState.RESPONDING)
-
 
 def patrols_for(personnel: float, cfg: GuardsConfig) -> int:
     """Patrol agents a troop level fields: troops × on-duty share / personnel per agent."""
@@ -49,8 +46,14 @@ class GuardForce:
         n = start
         self.n = n
         self.country = np.zeros(n, dtype=np.int8)
+        self.line_lo = np.zeros(n)  # patrols stay on their own country's line
+        self.line_hi = np.zeros(n)
         for c, rows in self.block.items():
             self.country[rows] = int(c)
+            if c in border.line_offset_km:
+                self.line_lo[rows] = border.line_offset_km[c]
+                self.line_hi[rows] = border.line_offset_km[c] + border.line_length_km[c] - 1e-6
+        self.hour = 0
         self.state = np.full(n, int(PatrolState.OFF_DUTY), dtype=np.int8)
         self.x_km = np.zeros(n)
         self.home_x_km = np.zeros(n)
@@ -134,6 +137,7 @@ class GuardForce:
 
     def advance(self, hour: int) -> None:
         """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
+        self.hour = hour
         sent = np.isin(self.state, (PatrolState.RESPONDING, PatrolState.DIVERTED))
         arriving = np.flatnonzero(sent & (self.t_arrive == hour))
         self.x_km[arriving] = self.border.center_x[self.target[arriving]]
@@ -153,17 +157,30 @@ class GuardForce:
         beat = self.cfg.beat_km
         toward = x + np.clip(home - x, -step, step)
         far = np.abs(home - x) > beat
-        self.x_km[free] = np.where(far, toward, np.clip(wander, home - beat, home + beat))
+        moved = np.where(far, toward, np.clip(wander, home - beat, home + beat))
+        self.x_km[free] = np.clip(moved, self.line_lo[free], self.line_hi[free])
+
+    def watching(self) -> np.ndarray:
+        """Patrols keeping watch: patrolling, or arrived where they were sent (not en route, handling, diverted)."""
+        arrived = (self.state == PatrolState.RESPONDING) & (self.t_arrive <= self.hour)
+        return (self.state == PatrolState.PATROLLING) | arrived
 
     def sight_probability(self) -> np.ndarray:
-        """Chance per hour that the patrols near a segment see one given person there."""
+        """Chance per hour that the patrols near a segment see one given person there.
+
+        A patrol within `sight_km` (× terrain) of a segment covers `2 × reach / length` of it and notices a
+        person there with `p_see`; patrols act independently and only on their own country's line.
+        """
         b, cfg = self.border, self.cfg
-        watching = np.isin(self.state, WATCHING)
-        xs = np.sort(self.x_km[watching])
+        watching = self.watching()
         reach = cfg.sight_km * b.sight_factor
-        lo = np.searchsorted(xs, b.start_x - reach, side="left")
-        hi = np.searchsorted(xs, b.start_x + b.length_km + reach, side="right")
-        n_near = hi - lo
+        n_near = np.zeros(b.n, dtype=np.int64)
+        for c in EU_COUNTRIES:
+            segs = np.flatnonzero(b.country == int(c))
+            xs = np.sort(self.x_km[watching & (self.country == int(c))])
+            lo = np.searchsorted(xs, b.start_x[segs] - reach[segs], side="left")
+            hi = np.searchsorted(xs, b.start_x[segs] + b.length_km[segs] + reach[segs], side="right")
+            n_near[segs] = hi - lo
         coverage = np.minimum(1.0, 2 * reach / b.length_km)
         return 1.0 - (1.0 - cfg.p_see * coverage) ** n_near
 
@@ -214,15 +231,24 @@ class GuardForce:
         rank = np.arange(segs.size) - first
         caught = rank < capacity[segs]
         catch = Catch(candidates[caught], segs[caught])
-        busy = arrived[np.isin(self.target[arrived], catch.segments)]
+        self.take_in(arrived, catch, hour)
+        return catch
+
+    def take_in(self, arrived: np.ndarray, catch: Catch, hour: int) -> None:
+        """As many patrols as the catch needs (capacity each) leave to handle it; the others keep hunting."""
+        cap = self.cfg.capacity_per_hour
+        need = -(-np.bincount(catch.segments, minlength=self.border.n) // cap)
+        arrived = arrived[np.argsort(self.target[arrived], kind="stable")]
+        targets = self.target[arrived]
+        rank = np.arange(arrived.size) - np.searchsorted(targets, targets, side="left")
+        busy = arrived[rank < need[targets]]
         self.state[busy] = int(PatrolState.HANDLING)
         self.t_busy_until[busy] = hour + self.cfg.handling_hours
-        return catch
 
     def counts_per_segment(self) -> np.ndarray:
         """Watching patrols per segment, as escorts (and the map) see them."""
         b = self.border
-        watching = np.isin(self.state, WATCHING)
+        watching = self.watching()
         segs = np.clip(np.searchsorted(b.start_x, self.x_km[watching], side="right") - 1, 0, b.n - 1)
         return np.bincount(segs, minlength=b.n)
 

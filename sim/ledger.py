@@ -28,7 +28,7 @@ FLOWS: tuple[str, ...] = (
     "asylum_claims",
     "crossings",  # people reaching the interior line
     "gave_up",
-    "repatriated",  # people flown home from camps (counted in gave_up as well)
+    "repatriated",  # people flown home, or leaving the camps on their own (counted in gave_up as well)
     "deaths",
     "incidents",
     "incident_severity",  # sum of severities (1 confrontation, 2 violence, 3 armed threat)

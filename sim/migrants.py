@@ -96,11 +96,14 @@ class Migrants:
         """Through the fence: held at the line for the barrier's delay, then walking inland."""
         p = self.people
         segs = p.segment[uids]
+        delay = self.border.delay_hours(segs)
+        whole = np.floor(delay)
         p.state[uids] = int(MigrantState.IN_EU)
-        p.y_km[uids] = 0.0
+        # whole hours of delay wait at the line; the fraction is walked off the first hour's progress
+        p.y_km[uids] = -(delay - whole) * self.cfg.walk_kmh_eu * self.border.walk_factor[segs]
         p.tracked[uids] = False
         p.breach_seen[uids] = False
-        p.t_next[uids] = hour + 1 + np.ceil(self.border.delay_hours(segs)).astype(np.int64)
+        p.t_next[uids] = hour + 1 + whole.astype(np.int64)
         self._count("breaches", uids)
         self.ledger.count_segments("breaches", segs)
 

@@ -76,7 +76,11 @@ class BorderModel(mesa.Model):
         )
 
     def _max_patrols(self) -> dict[Country, int]:
-        return {c: patrols_for(float(self.policy.troops[c].max()), self.cfg.guards) for c in EU_COUNTRIES}
+        """Patrol rows to allocate per country: its largest troop level; none for a country without a line."""
+        return {
+            c: patrols_for(float(self.policy.troops[c].max()), self.cfg.guards) if c in self.border.line_offset_km else 0
+            for c in EU_COUNTRIES
+        }
 
     # --- the schedule -------------------------------------------------------------------------------------------
 
@@ -124,8 +128,10 @@ class BorderModel(mesa.Model):
         self.border.build_to(day)
         for c in EU_COUNTRIES:
             self.guards.set_level(c, float(self.policy.troops[c][day]))
-        home = self.camps.send_home(day)
-        self.ledger.count("repatriated", day, self.people.country[home])
+        p = self.people
+        waiting = np.flatnonzero(np.isin(p.state[: p.n], (MigrantState.AT_FENCE, MigrantState.PUSHED_BACK)))
+        home = self.camps.send_home(day, waiting)
+        self.ledger.count("repatriated", day, p.country[home])
         self.migrants.give_up(home, self.hour)
 
     def admit_arrivals(self) -> None:
@@ -163,17 +169,19 @@ class BorderModel(mesa.Model):
         p.tracked[breached] = True
         p.breach_seen[breached] = True
         g.remember_breaches(p.segment[breached])
-        # people inside the EU zone nobody is tracking yet may be spotted by patrols
+        # people inside the EU zone nobody is tracking yet may be spotted by patrols (those who breached this
+        # hour already had their draw at the line)
         inside = p.in_state(MigrantState.IN_EU)
-        untracked = inside[~p.tracked[inside]]
+        untracked = inside[~p.tracked[inside] & ~np.isin(inside, tries.uids)]
         spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
         p.tracked[spotted] = True
         found = np.concatenate([tries.uids[seen], spotted])
         self.ledger.count("detections", day, p.country[found])
         self.ledger.count_segments("detections", p.segment[found])
-        g.dispatch(p.segment[np.concatenate([breached, spotted])], self.hour)
+        # every segment with tracked people keeps its responders (a lost pursuit is taken up again)
+        hunted = inside[p.tracked[inside]]
+        g.dispatch(p.segment[hunted], self.hour)
         # arrived responders apprehend; the country's policy decides pushback or asylum
-        hunted = inside[p.tracked[inside] & (p.state[inside] == MigrantState.IN_EU)]
         catch = g.apprehend(p, hunted, self.hour, rng)
         self.ledger.count("apprehensions", day, p.country[catch.uids])
         self.ledger.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
@@ -205,7 +213,14 @@ class BorderModel(mesa.Model):
         led.record("pushback_share", day, self.policy.share_table(day))
         led.flows["cost_eur"][day] += cost
         self.guards.end_of_day()
+        self.refresh_layers()
         self.datacollector.collect(self)
+
+    def refresh_layers(self) -> None:
+        """Paint people and patrols into the grid's property layers (done at midnight; call it to see an hour)."""
+        p, g = self.people, self.guards
+        zone = p.in_zone()
+        self.border.paint(p.segment[zone], p.y_km[zone], zone, g.x_km[g.state != PatrolState.OFF_DUTY])
 
     # --- actions called by escorts ------------------------------------------------------------------------------
 

@@ -2,9 +2,11 @@
 
 Authorities count different things (see data/README.md). The Polish Border Guard publishes *attempted
 crossings*: every detected try, by the same person or not, plus people caught inside whose crossing nobody had
-seen. Lithuania publishes *apprehended* (people detained inside the country) and, from 3 Aug 2021, *prevented
-entries* (people turned back: stopped at the line or pushed back). Each column is filled for both countries by
-its own definition, so the model can be compared with either country's series. This module only reads counts.
+seen. Lithuania publishes *apprehended* (people detained inside the country and kept there: here, those who
+claim asylum) and *prevented entries* (people turned back: stopped at the line or pushed back); the two are
+disjoint. Lithuania published prevented entries only from 3 Aug 2021, when turning back began; the model fills
+every column for every day and both countries, each by its own definition, so that it can be compared with
+either country's series. This module only reads counts.
 """
 
 from __future__ import annotations
@@ -18,6 +20,6 @@ def reported(flows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Reported series from true daily flows (arrays of days × countries)."""
     return {
         "reported_attempts": flows["detected_attempts"] + flows["apprehended_unseen"],
-        "reported_apprehended": flows["apprehensions"].copy(),
+        "reported_apprehended": flows["apprehensions"] - flows["pushbacks"],
         "reported_prevented": flows["turned_back_at_line"] + flows["pushbacks"],
     }
