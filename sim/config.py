@@ -17,6 +17,7 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.enums import Barrier, CountryName, Deployment, EscortStrategy, Terrain
 
@@ -242,7 +243,7 @@ class TroopRamp:
 @dataclass
 class TroopsConfig:
     poland: int = nonneg(15000)
-    lithuania: int = nonneg(2000)
+    lithuania: int = nonneg(5000)
     ramp: TroopRamp = field(default_factory=TroopRamp)
 
 
@@ -433,17 +434,20 @@ def validate(cfg: Config) -> Config:
 
 
 def to_config(cfg: Config | DictConfig | dict) -> Config:
-    """Turn a composed DictConfig (or a plain dict) into a validated `Config` object."""
+    """Turn a composed DictConfig (or a plain dict) into a validated `Config` object.
+
+    Hydra's own node (present in sweep-time configs) is dropped before anything is resolved. Type and key errors
+    of a hand-made dict become `ConfigError`s naming the key, as on the command line.
+    """
     if isinstance(cfg, Config):
         return validate(cfg)
-    if isinstance(cfg, DictConfig) and OmegaConf.get_type(cfg) is Config:
-        node = cfg
-    else:
-        node = OmegaConf.merge(OmegaConf.structured(Config), cfg)
-    plain = OmegaConf.to_container(node, resolve=True)
-    if isinstance(plain, dict):
-        plain.pop("hydra", None)
-    obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), plain))
+    plain = OmegaConf.to_container(cfg, resolve=False) if isinstance(cfg, DictConfig) else dict(cfg)
+    assert isinstance(plain, dict)
+    plain.pop("hydra", None)
+    try:
+        obj = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Config), plain))
+    except OmegaConfBaseException as err:
+        raise ConfigError(str(err)) from None
     assert isinstance(obj, Config)
     return validate(obj)
 

@@ -17,6 +17,9 @@ from sim.border import Border
 from sim.config import GuardsConfig
 from sim.enums import EU_COUNTRIES, Country, Deployment, PatrolState
 
+#: Keeps a few patrols on even the strongest wall under `by_risk` (assumption: walls are still watched).
+VULNERABILITY_FLOOR = 0.02
+
 
 def patrols_for(personnel: float, cfg: GuardsConfig) -> int:
     """Patrol agents a troop level fields: troops × on-duty share / personnel per agent."""
@@ -68,9 +71,10 @@ class GuardForce:
     # --- troop levels and deployment ----------------------------------------------------------------------------
 
     def set_level(self, country: Country, personnel: float) -> None:
-        """Bring a country's patrols on or off duty to match its troop level."""
-        self.personnel[country] = personnel
+        """Bring a country's patrols on or off duty to match its troop level (none for a country without a line:
+        its troops are not on this border and cost nothing here)."""
         rows = self.block[country]
+        self.personnel[country] = personnel if country in self.border.line_offset_km else 0.0
         target = min(patrols_for(personnel, self.cfg), len(rows))
         current = self.n_active[country]
         if target > current:
@@ -103,7 +107,9 @@ class GuardForce:
         if self.cfg.deployment is Deployment.uniform:
             return length
         if self.cfg.deployment is Deployment.by_risk:
-            return length * b.risk[segments]
+            # a commander guards the gaps: terrain risk times how easily a try gets through unseen
+            vulnerability = b.p_breach[segments] * (1 - b.p_detect[segments])
+            return length * b.risk[segments] * (vulnerability + VULNERABILITY_FLOOR)
         recent = self.recent_breaches[segments]
         base = length / length.sum()
         return base + (recent / recent.sum() if recent.sum() > 0 else 0.0)
@@ -127,9 +133,9 @@ class GuardForce:
             self.recent_breaches += np.bincount(segments, minlength=self.border.n)
 
     def end_of_day(self) -> None:
-        """Forget old breaches; `reinforce` patrols move toward where breaches were seen."""
+        """Forget old breaches; patrols redeploy to the day's fence (`by_risk`) or breaches (`reinforce`)."""
         self.recent_breaches *= np.exp(-1.0 / self.cfg.reinforce_days)
-        if self.cfg.deployment is Deployment.reinforce:
+        if self.cfg.deployment is not Deployment.uniform:
             for c in EU_COUNTRIES:
                 self.redeploy(c)
 

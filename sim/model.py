@@ -78,7 +78,9 @@ class BorderModel(mesa.Model):
     def _max_patrols(self) -> dict[Country, int]:
         """Patrol rows to allocate per country: its largest troop level; none for a country without a line."""
         return {
-            c: patrols_for(float(self.policy.troops[c].max()), self.cfg.guards) if c in self.border.line_offset_km else 0
+            c: patrols_for(float(self.policy.troops[c].max()), self.cfg.guards)
+            if c in self.border.line_offset_km
+            else 0
             for c in EU_COUNTRIES
         }
 

@@ -1,19 +1,26 @@
-"""Command line: `python -m sim.run [overrides]` runs one scenario and writes its outputs.
+"""Command line: `python -m sim.run [overrides]` runs one scenario; `-m` runs a sweep.
 
-Outputs go into Hydra's run directory: `daily.csv`, `segments.csv`, `summary.json` and the resolved
-`config.yaml`. A config mistake exits with status 2 and a message naming the key, never a traceback.
+Outputs go into Hydra's run (or job) directory: `daily.csv`, `segments.csv`, `summary.json` and the resolved
+`config.yaml`, the last written last so that its presence marks a complete run. A config mistake exits with
+status 2 and a message naming the key, never a traceback. In a sweep, a job whose outputs are already complete
+for the same config is skipped (resume), and a job that crashes writes `error.json` instead of stopping the
+others; the sweep is aggregated when it ends (`sim.aggregate`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.aggregate import run_is_complete
 from sim.config import CONFIG_DIR, Config, ConfigError, register_configs, to_config
 from sim.io import write_csv, write_json, write_text
 from sim.model import BorderModel
@@ -24,16 +31,48 @@ register_configs()
 OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
 
 
-def run(cfg: DictConfig, out_dir: Path) -> dict:
+def config_yaml(config: Config) -> str:
+    return OmegaConf.to_yaml(OmegaConf.structured(config))
+
+
+def run(cfg: DictConfig | Config, out_dir: Path, progress: bool | None = None) -> dict:
     """Validate, run and write one scenario; returns its summary."""
     config = to_config(cfg)
-    model = BorderModel(config).run()
+    model = BorderModel(config).run(progress)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_text(out_dir / "config.yaml", OmegaConf.to_yaml(OmegaConf.structured(config)))
     write_csv(out_dir / "daily.csv", model.daily)
     write_csv(out_dir / "segments.csv", model.segments)
     summary = model.summary
     write_json(out_dir / "summary.json", summary)
+    write_text(out_dir / "config.yaml", config_yaml(config))  # last: marks the run complete
+    return summary
+
+
+def run_job(cfg: DictConfig, out_dir: Path, name: str) -> dict | None:
+    """One job of a sweep: skip it if already complete, record a crash instead of raising."""
+    config = to_config(cfg)
+    if run_is_complete(out_dir) and (out_dir / "config.yaml").read_text() == config_yaml(config):
+        log.info("%s: already complete, skipped", name)
+        return json.loads((out_dir / "summary.json").read_text())
+    try:
+        summary = run(config, out_dir, progress=False)
+    except Exception as err:
+        message = f"{type(err).__name__}: {err}"
+        write_json(out_dir / "error.json", {"error": message, "traceback": traceback.format_exc()})
+        log.error("%s: FAILED %s (see %s)", name, message, out_dir / "error.json")
+        return None
+    (out_dir / "error.json").unlink(missing_ok=True)
+    total = summary["total"]
+    rate = total["interception_rate"]
+    log.info(
+        "%s: crossings %d, attempts %d, apprehensions %d, pushbacks %d, interception %s",
+        name,
+        total["crossings"],
+        total["attempts"],
+        total["apprehensions"],
+        total["pushbacks"],
+        f"{rate:.2f}" if rate is not None else "n/a",
+    )
     return summary
 
 
@@ -64,7 +103,7 @@ def unknown_key(overrides: list[str]) -> str | None:
         if override.startswith("-") or "=" not in override:
             continue
         key = override.split("=", 1)[0].lstrip("+~")
-        if key in groups or key.split(".")[0] == "hydra" or "/" in key:
+        if key in groups or key.split(".")[0] == "hydra" or "/" in key or "[" in key:
             continue
         node = schema
         for i, part in enumerate(key.split(".")):
@@ -80,13 +119,18 @@ def unknown_key(overrides: list[str]) -> str | None:
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def main(cfg: DictConfig) -> None:
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    if hc.mode == RunMode.MULTIRUN:
+        run_job(cfg, out_dir, f"job {hc.job.num} [{hc.job.override_dirname}]")
+        return
     try:
         summary = run(cfg, out_dir)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
-    print(f"wrote {', '.join(OUTPUTS)} to {out_dir}")
+    shown = out_dir.relative_to(Path.cwd()) if out_dir.is_relative_to(Path.cwd()) else out_dir
+    print(f"wrote {', '.join(OUTPUTS)} to {shown}")
     print(headline(summary))
 
 

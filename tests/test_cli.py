@@ -1,0 +1,129 @@
+"""End to end: `python -m sim.run` writes its four outputs, honours overrides, and is reproducible."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from omegaconf import OmegaConf
+
+OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
+
+DAILY_COLUMNS = (
+    *("day", "date", "country", "arrivals", "attempts", "breaches", "detections", "apprehensions", "pushbacks"),
+    *("asylum_claims", "crossings", "gave_up", "deaths", "incidents", "fence_cuts", "in_zone", "guards_on_duty"),
+    *("reported_attempts", "reported_apprehended", "reported_prevented"),
+)
+
+SUMMARY_KEYS = (
+    *("attempts", "crossings", "apprehensions", "pushbacks", "asylum_claims", "breaches", "detections"),
+    *("fence_cuts", "incidents", "deaths", "gave_up", "interception_rate", "attempts_per_person"),
+    *("median_hours_to_cross", "pushbacks_per_person", "cost_eur"),
+)
+
+ISSUE_OVERRIDES = (
+    "fence=steel_wall",
+    "troops.poland=15000",
+    "troops.lithuania=3000",
+    "policy.poland.pushback_share=0.5",
+    "escort.strategy=weakest",
+    "seed=7",
+    "days=3",
+)
+
+
+def _cli_run(run_cli, out_dir, *overrides):
+    result = run_cli(*overrides, f"hydra.run.dir={out_dir}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def three_days(run_cli, tmp_path_factory):
+    """`python -m sim.run days=3` into a fresh folder: (folder, completed process)."""
+    out = tmp_path_factory.mktemp("three_days")
+    return out, _cli_run(run_cli, out, "days=3")
+
+
+def test_run_writes_the_four_outputs(three_days):
+    out, result = three_days
+    for name in OUTPUTS:
+        assert (out / name).is_file(), name
+        assert (out / name).stat().st_size > 0, name
+    assert "wrote daily.csv, segments.csv, summary.json, config.yaml" in result.stdout
+    assert "interception rate" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert "Warning" not in result.stderr
+
+
+def test_daily_csv_has_one_row_per_day_and_country_with_every_counter(three_days):
+    daily = pd.read_csv(three_days[0] / "daily.csv")
+    missing = set(DAILY_COLUMNS) - set(daily.columns)
+    assert not missing
+    assert len(daily) == 3 * 3
+    assert sorted(daily["country"].unique()) == ["belarus", "lithuania", "poland"]
+    assert list(daily["day"].unique()) == [0, 1, 2]
+    assert list(daily["date"].unique()) == ["2021-08-01", "2021-08-02", "2021-08-03"]
+    assert daily["attempts"].sum() > 0
+
+
+def test_segments_csv_has_one_row_per_fence_segment(three_days):
+    segments = pd.read_csv(three_days[0] / "segments.csv")
+    assert {"segment", "country", "terrain", "barrier", "p_breach", "attempts", "fence_cuts"} <= set(segments.columns)
+    assert list(segments["segment"]) == list(range(len(segments)))
+    assert segments.groupby("country")["length_km"].sum().to_dict() == pytest.approx({"poland": 418, "lithuania": 679})
+
+
+def test_summary_json_has_every_country_and_the_total(three_days):
+    summary = json.loads((three_days[0] / "summary.json").read_text())
+    assert set(summary) == {"belarus", "poland", "lithuania", "total"}
+    for block in summary.values():
+        missing = set(SUMMARY_KEYS) - set(block)
+        assert not missing
+    assert summary["total"]["attempts"] == pd.read_csv(three_days[0] / "daily.csv")["attempts"].sum()
+
+
+def test_config_yaml_is_the_resolved_config(three_days):
+    cfg = OmegaConf.load(three_days[0] / "config.yaml")
+    assert cfg.days == 3
+    assert cfg.seed == 0
+    assert cfg.scenario == "autumn2021"
+    assert "hydra" not in cfg
+
+
+def test_overrides_from_the_issue_reach_the_run(run_cli, tmp_path):
+    _cli_run(run_cli, tmp_path, *ISSUE_OVERRIDES)
+    cfg = OmegaConf.load(tmp_path / "config.yaml")
+    assert cfg.fence.name == "steel_wall"
+    assert (cfg.troops.poland, cfg.troops.lithuania) == (15000, 3000)
+    assert cfg.policy.poland.pushback_share == 0.5
+    assert cfg.escort.strategy == "weakest"
+    assert (cfg.seed, cfg.days) == (7, 3)
+    # and the run used them, not only the config file
+    segments = pd.read_csv(tmp_path / "segments.csv")
+    land = segments["terrain"] != "river"
+    assert (segments.loc[land, "barrier"] == "steel_wall").all()
+    assert segments.loc[land, "sensors"].all()
+    daily = pd.read_csv(tmp_path / "daily.csv")
+    assert len(daily) == 9
+    assert daily.loc[daily["country"] == "poland", "fence_km"].tolist() == [186.0] * 3
+
+
+def test_same_seed_gives_byte_identical_outputs(run_cli, three_days, tmp_path):
+    first = three_days[0]
+    _cli_run(run_cli, tmp_path, "days=3")
+    for name in OUTPUTS:
+        assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_different_seed_gives_a_different_daily_table(run_cli, three_days, tmp_path):
+    _cli_run(run_cli, tmp_path, "days=3", "seed=1")
+    assert (tmp_path / "daily.csv").read_bytes() != (three_days[0] / "daily.csv").read_bytes()
+
+
+def test_saved_config_yaml_reruns_the_run_exactly(run_cli, three_days, tmp_path):
+    first = three_days[0]
+    _cli_run(run_cli, tmp_path, "--config-path", str(first), "--config-name", "config")
+    for name in OUTPUTS:
+        assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name

@@ -1,0 +1,279 @@
+"""Every config file composes, validates and runs; every class of bad input fails with a message naming the key,
+both from Python (`load_config` + `to_config`) and from the command line (exit status, message, no traceback)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hydra.errors import ConfigCompositionException
+
+from sim import BorderModel, ConfigError, load_config
+from sim.config import Config, to_config
+from sim.enums import Country
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
+def group_options(group: str) -> list[str]:
+    return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
+
+
+# --- every config file composes, validates and runs ------------------------------------------------------------
+
+
+def test_config_groups_are_not_empty():
+    for group in ("scenario", "fence", "arrivals", "border"):
+        assert group_options(group), group
+
+
+@pytest.mark.parametrize(
+    ("group", "name"),
+    [(group, name) for group in ("scenario", "fence", "arrivals", "border") for name in group_options(group)],
+)
+def test_every_config_file_composes_and_validates(group, name):
+    cfg = to_config(load_config([f"{group}={name}"]))
+    assert isinstance(cfg, Config)
+    if group == "scenario":
+        assert cfg.scenario == name
+    elif group in ("fence", "arrivals"):
+        assert getattr(cfg, group).name == name
+    else:
+        assert cfg.border.lines and cfg.border.sections
+
+
+@pytest.mark.parametrize("name", group_options("scenario"))
+def test_every_scenario_runs_two_days(run_model, conservation_gap, name):
+    model = run_model(f"scenario={name}", "days=2")
+    assert model.hour == 48
+    assert model.summary["total"]["camp_arrivals"] > 0
+    assert model.summary["total"]["attempts"] > 0
+    assert (conservation_gap(model.daily) == 0).all()
+
+
+@pytest.mark.parametrize("name", group_options("fence"))
+def test_every_fence_runs_two_days(run_model, name):
+    model = run_model(f"fence={name}", "days=2")
+    assert model.cfg.fence.name == name
+    assert model.summary["total"]["attempts"] > 0
+
+
+def test_scenario_choice_sets_its_inputs():
+    cfg = to_config(load_config(["scenario=wall2022"]))
+    assert cfg.fence.name == "as_built_2022"
+    assert cfg.policy.poland.pushback_from is None
+    assert to_config(load_config(["scenario=surge"])).arrivals.scale == 5.0
+
+
+def test_model_without_a_config_uses_the_default_scenario():
+    model = BorderModel()
+    assert model.cfg.scenario == "autumn2021"
+    assert model.calendar.days == 153
+    assert model.hour == 0
+
+
+def test_command_line_values_override_the_scenario():
+    cfg = to_config(load_config(["scenario=wall2022", "fence=none", "troops.poland=123", "days=4"]))
+    assert (cfg.fence.name, cfg.troops.poland, cfg.days) == ("none", 123, 4)
+
+
+def test_load_config_accepts_a_list_of_dated_points():
+    cfg = to_config(
+        load_config(
+            [
+                "arrivals=constant",
+                'arrivals.per_day=[{date:"2021-08-01",value:300},{date:"2021-08-03",value:0}]',
+                "arrivals.interpolate=false",
+            ]
+        )
+    )
+    assert [(p.date, p.value) for p in cfg.arrivals.per_day] == [("2021-08-01", 300.0), ("2021-08-03", 0.0)]
+    assert cfg.arrivals.interpolate is False
+
+
+def test_border_with_only_one_line_validates():
+    cfg = to_config(load_config(ONLY_POLAND))
+    assert [line.country.value for line in cfg.border.lines] == ["poland"]
+
+
+# --- bad input: each class names its key ---------------------------------------------------------------------
+
+LITHUANIA = "{country:lithuania,start_km:0,length_km:679,terrain:forest}"
+OVERLAP = (
+    "border.sections=[{country:poland,start_km:0,length_km:200,terrain:forest},"
+    f"{{country:poland,start_km:100,length_km:318,terrain:river}},{LITHUANIA}]"
+)
+GAP = (
+    "border.sections=[{country:poland,start_km:0,length_km:200,terrain:forest},"
+    f"{{country:poland,start_km:250,length_km:168,terrain:river}},{LITHUANIA}]"
+)
+ONLY_POLAND = [
+    "border.lines=[{country:poland,length_km:30}]",
+    "border.sections=[{country:poland,start_km:0,length_km:12,terrain:forest},"
+    "{country:poland,start_km:12,length_km:18,terrain:river}]",
+]
+
+#: id -> (override, exception from load_config/to_config, patterns the message must contain)
+BAD_INPUTS = {
+    "unknown_key": ("troops.belarus=5", ConfigCompositionException, [r"troops\.belarus"]),
+    "wrong_type": ("troops.poland=abc", ConfigCompositionException, [r"troops\.poland", r"abc"]),
+    "probability_above_one": (
+        "guards.p_see=1.5",
+        ConfigError,
+        [r"guards\.p_see=1\.5 is out of range: allowed \[0\.0, 1\.0\]"],
+    ),
+    "negative_troops": ("troops.poland=-5", ConfigError, [r"troops\.poland=-5 is out of range: allowed >= 0"]),
+    "negative_days": ("days=-1", ConfigError, [r"(?<![\w.])days=-1 is out of range: allowed > 0"]),
+    "unknown_fence": ("fence=bogus", ConfigCompositionException, [r"fence/bogus", r"steel_wall"]),
+    "unknown_strategy": (
+        "escort.strategy=smart",
+        ConfigCompositionException,
+        [r"escort\.strategy", r"random, weakest, adaptive"],
+    ),
+    "overlapping_sections": (OVERLAP, ConfigError, [r"border\.sections: sections overlap on the poland line"]),
+    "gap_between_sections": (GAP, ConfigError, [r"border\.sections: gap on the poland line between 200\.0 and 250"]),
+}
+
+
+def error_text(err: BaseException) -> str:
+    """The message of an exception and of every exception it was raised from."""
+    parts = []
+    while err is not None:
+        parts.append(str(err))
+        err = err.__cause__ or err.__context__
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_is_rejected_naming_the_key(case):
+    override, error, patterns = BAD_INPUTS[case]
+    with pytest.raises(error) as excinfo:
+        to_config(load_config([override]))
+    text = error_text(excinfo.value)
+    for pattern in patterns:
+        assert re.search(pattern, text), f"{pattern!r} not in:\n{text}"
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_on_the_command_line_exits_with_a_message_not_a_traceback(run_cli, tmp_path, case):
+    override, _, patterns = BAD_INPUTS[case]
+    result = run_cli(override, f"hydra.run.dir={tmp_path}")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    for pattern in patterns:
+        assert re.search(pattern, output), f"{pattern!r} not in:\n{output}"
+    assert "Traceback" not in output
+    assert not (tmp_path / "summary.json").exists()
+
+
+def test_model_rejects_a_bad_config_before_running():
+    with pytest.raises(ConfigError, match=r"guards\.p_see=1\.5"):
+        BorderModel(load_config(["guards.p_see=1.5"]))
+
+
+# --- more validation rules, through to_config on plain dicts -------------------------------------------------
+
+MORE_BAD = {
+    "not_a_date": ({"start_date": "2021-13-01"}, r"start_date: '2021-13-01' is not a date"),
+    "dates_out_of_order": (
+        {"arrivals": {"per_day": [{"date": "2021-09-01", "value": 1}, {"date": "2021-08-01", "value": 2}]}},
+        r"arrivals\.per_day: dates must be in increasing order",
+    ),
+    "no_arrival_points": ({"arrivals": {"per_day": []}}, r"arrivals\.per_day: give at least one"),
+    "group_min_above_max": (
+        {"escort": {"group_size": {"min": 50, "max": 10}}},
+        r"escort\.group_size: min=50 must not exceed max=10",
+    ),
+    "not_a_month": ({"exposure": {"cold_months": [1, 13]}}, r"exposure\.cold_months: \[13\] are not months"),
+    "share_above_one_in_a_list": (
+        {"camps": {"repatriations": [{"date": "2021-11-18", "value": 1.5}]}},
+        r"camps\.repatriations\[0\]\.value=1\.5 is out of range",
+    ),
+    "section_not_whole_cells": (
+        {
+            "border": {
+                "lines": [{"country": "poland", "length_km": 10}],
+                "sections": [
+                    {"country": "poland", "start_km": 0, "length_km": 4.5},
+                    {"country": "poland", "start_km": 4.5, "length_km": 5.5},
+                ],
+            }
+        },
+        r"not a whole number of cells \(border\.cell_km=1\.0\)",
+    ),
+    "section_without_line": (
+        {
+            "border": {
+                "lines": [{"country": "poland", "length_km": 10}],
+                "sections": [
+                    {"country": "poland", "start_km": 0, "length_km": 10},
+                    {"country": "lithuania", "start_km": 0, "length_km": 10},
+                ],
+            }
+        },
+        r"border\.sections: sections for \['lithuania'\] but no such entry in border\.lines",
+    ),
+    "line_listed_twice": (
+        {
+            "border": {
+                "lines": [{"country": "poland", "length_km": 10}, {"country": "poland", "length_km": 10}],
+                "sections": [{"country": "poland", "start_km": 0, "length_km": 10}],
+            }
+        },
+        r"border\.lines: each country may appear once",
+    ),
+}
+
+#: A valid config as a plain dict: the defaults of `configs/config.yaml`, without Hydra's own section.
+GOOD = {
+    "arrivals": {"per_day": [{"date": "2021-08-01", "value": 100}]},
+    "border": {
+        "lines": [{"country": "poland", "length_km": 10}],
+        "sections": [{"country": "poland", "start_km": 0, "length_km": 10}],
+    },
+}
+
+
+def merged(*dicts: dict) -> dict:
+    out: dict = {}
+    for d in dicts:
+        for key, value in d.items():
+            out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def test_a_minimal_plain_dict_config_is_valid():
+    cfg = to_config(GOOD)
+    assert cfg.border.lines[0].length_km == 10
+    assert to_config(cfg) is cfg
+
+
+@pytest.mark.parametrize("case", MORE_BAD)
+def test_validation_rule_names_the_key(case):
+    bad, pattern = MORE_BAD[case]
+    with pytest.raises(ConfigError, match=pattern):
+        to_config(merged(GOOD, bad))
+
+
+def test_validation_lists_every_problem_at_once():
+    with pytest.raises(ConfigError) as excinfo:
+        to_config(load_config(["guards.p_see=1.5", "troops.lithuania=-1", "escort.p_cut=2"]))
+    text = str(excinfo.value)
+    for key in ("guards.p_see=1.5", "troops.lithuania=-1", "escort.p_cut=2"):
+        assert key in text
+
+
+def test_border_with_only_the_polish_line_runs(run_model):
+    model = run_model(*ONLY_POLAND, "days=2", "troops.lithuania=2000")
+    assert model.guards.n_active[Country.LITHUANIA] == 0
+    assert model.summary["lithuania"]["attempts"] == 0
+    assert model.summary["poland"]["attempts"] > 0
+
+
+def test_a_country_without_a_line_fields_no_troops_and_costs_nothing(run_model):
+    model = run_model(*ONLY_POLAND, "days=2")
+    lithuania = model.daily[model.daily["country"] == "lithuania"]
+    assert (lithuania["guards_on_duty"] == 0).all()
+    assert (lithuania["troops"] == 0).all()
+    assert model.summary["lithuania"]["cost_eur"] == 0
