@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
+from tqdm import tqdm
 
 from sim.agents import Migrant
 from sim.arrivals import Arrivals, Camps
@@ -108,18 +109,11 @@ class BorderModel(mesa.Model):
     def run(self, progress: bool | None = None) -> BorderModel:
         """Run to the end of the configured days; a progress bar shows in an interactive terminal."""
         show = self.cfg.progress if progress is None else progress
-        bar = show and sys.stderr.isatty()
-        while self.running:
-            self.step()
-            if bar and self.hour % HOURS_PER_DAY == 0:
-                done = self.day / self.calendar.days
-                print(
-                    f"\r[{'#' * int(30 * done):<30}] day {self.day}/{self.calendar.days}",
-                    end="",
-                    file=sys.stderr,
-                )
-        if bar:
-            print(file=sys.stderr)
+        with tqdm(total=self.calendar.days, unit="day", disable=not (show and sys.stderr.isatty())) as bar:
+            while self.running:
+                self.step()
+                if self.hour % HOURS_PER_DAY == 0:
+                    bar.update(1)
         return self
 
     # --- phases -------------------------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def daily_series(dates: pd.Index, series: dict[str, np.ndarray], ylabel: str, ti
 
 def bars(labels: list[str], estimates: list, xlabel: str, title: str, path: Path) -> Path:
     """One horizontal bar per scenario with its 95% interval."""
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(labels) + 1.6))
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(labels) + 1.9))
     means = np.array([e.mean for e in estimates])
     err = np.array([[e.mean - e.low, e.high - e.mean] for e in estimates]).T
     y = np.arange(len(labels))

@@ -177,7 +177,7 @@ def figures(sc: Scenarios, sweep_dir: Path, out: Path, est: dict) -> list[tuple[
         sc.labels,
         [est[label]["interception_rate"] for label in sc.labels],
         "interception rate = apprehended / (apprehended + crossed)",
-        "Interception rate per scenario (error bars: 95% CI over seeds)",
+        "Interception rate per scenario\nerror bars: 95% confidence interval over seeds",
         out / "interception_rate.png",
     )
     made.append(("interception_rate.png", "Interception rate per scenario"))

@@ -1,9 +1,10 @@
 """Named random streams, one per model component.
 
-Each component (arrivals, escorts, barriers, guards, exposure, migrants) draws from its own generator, derived from
-the model's seed sequence and a stable hash of the component's name. Two scenarios run with one seed therefore
-see the same arrivals even when their guards draw a different number of random numbers: common random numbers,
-so that scenario differences come from policy, not noise. Adding a component never reshuffles the others.
+Each component (arrivals, camps, escorts, barriers, migrants, guards, exposure) draws from its own generator,
+derived from the model's seed sequence and a stable hash of the component's name. Two scenarios run with one
+seed therefore see the same arrivals even when their guards draw a different number of random numbers: common
+random numbers, so that scenario differences come from policy, not noise. Adding a component never reshuffles
+the others.
 """
 
 from __future__ import annotations

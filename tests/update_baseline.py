@@ -1,0 +1,46 @@
+"""Regenerate tests/baseline.json: the exact outputs of a few small runs, the regression reference.
+
+Run it only when a change is *meant* to alter what the model computes (a new mechanic, a recalibration), and say
+so in the commit message: `python tests/update_baseline.py`. Speed work must leave the baseline untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sim import BorderModel, load_config
+
+BASELINE = Path(__file__).resolve().parent / "baseline.json"
+
+#: Small runs that between them exercise fences, construction, ramps, policies, escorts and repatriation.
+CASES: dict[str, list[str]] = {
+    "autumn2021_20d": ["days=20"],
+    "autumn2021_nov": ["start_date=2021-11-10", "days=14"],
+    "no_fence_10d": ["scenario=no_fence", "days=10"],
+    "wall2022_10d": ["scenario=wall2022", "days=10"],
+    "weakest_reinforce_10d": ["escort.strategy=weakest", "guards.deployment=reinforce", "days=10", "seed=3"],
+}
+
+
+def fingerprint(overrides: list[str]) -> dict:
+    model = BorderModel(load_config([*overrides, "progress=false"])).run(progress=False)
+    daily = model.daily.to_csv(index=False, lineterminator="\n").encode()
+    segments = model.segments.to_csv(index=False, lineterminator="\n").encode()
+    return {
+        "overrides": overrides,
+        "daily_sha256": hashlib.sha256(daily).hexdigest(),
+        "segments_sha256": hashlib.sha256(segments).hexdigest(),
+        "summary_total": model.summary["total"],
+    }
+
+
+def main() -> None:
+    data = {name: fingerprint(overrides) for name, overrides in CASES.items()}
+    BASELINE.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {BASELINE}")
+
+
+if __name__ == "__main__":
+    main()
