@@ -1,12 +1,17 @@
-"""Wall time and throughput of full-season runs.
+"""How fast is the border model, against a plain Mesa model and against a pure numpy limit?
 
-    python benchmarks/bench_model.py              # autumn2021, the whole season
-    python benchmarks/bench_model.py --quick      # 30 days, for a smoke check
-    python benchmarks/bench_model.py --scenario surge
+    python benchmarks/bench_model.py            # full autumn2021 and surge seasons (a few minutes)
+    python benchmarks/bench_model.py --quick    # 30 days of each, under a minute
 
-An agent-hour is one person not yet out of the system (waiting in a camp or out in the zone), or one guard
-patrol or escort unit on duty, alive for one hour. Numbers are measured on the machine that runs the script;
-nothing here is asserted.
+Side by side, in one process on one machine:
+  (a) the full model on `autumn2021` and on `surge`;
+  (b) a reference: the cheapest plain Mesa model with the same number of agents and hours, each agent a
+      `CellAgent` whose `step` makes one random move on the same grid (`shuffle_do("step")` every hour);
+  (c) a limit: the same random moves as one vectorised numpy update per hour.
+An agent-hour is one person not yet out of the system (waiting in a camp or out in the zone), or one guard patrol
+or escort unit on duty, alive for one hour. The script prints wall time and agent-hours per second for each, the
+ratios (a)/(b) and (a)/(c) in agent-hours per second, and the wall-time ratio surge/autumn2021, and writes them
+to benchmarks/results.json. Numbers are measured here, on this machine; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import mesa
 import numpy as np
+from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
 from sim import BorderModel, load_config
 from sim.io import write_json
@@ -36,46 +43,120 @@ def agent_hours(model: BorderModel) -> int:
     return person_hours + patrol_hours + escort_hours
 
 
-def bench(scenario: str, days: int | None, repeats: int) -> dict:
+def bench_model(scenario: str, days: int | None) -> dict:
     overrides = [f"scenario={scenario}", "progress=false"] + ([f"days={days}"] if days else [])
     cfg = load_config(overrides)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model = BorderModel(cfg).run(progress=False)
-        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    model = BorderModel(cfg).run(progress=False)
+    wall = time.perf_counter() - start
+    ah = agent_hours(model)
+    peak_people = int(max(model.ledger.stocks["in_camps"].sum(axis=1).max(), 0))
+    return {
+        "scenario": scenario,
+        "days": model.calendar.days,
+        "hours": model.hour,
+        "people": int(model.people.n),
+        "peak_in_camps": peak_people,
+        "peak_in_zone": int(model.ledger.stocks["in_zone"].sum(axis=1).max()),
+        "patrols_max": int(model.ledger.stocks["guards_on_duty"].sum(axis=1).max()),
+        "wall_seconds": wall,
+        "agent_hours": ah,
+        "agent_hours_per_second": ah / wall,
+        "mean_agents": ah / model.hour,
+    }
+
+
+class Walker(CellAgent):
+    """(b) The cheapest Mesa agent: one random move per step."""
+
+    def step(self) -> None:
+        self.cell = self.cell.neighborhood.select_random_cell()
+
+
+class ReferenceModel(mesa.Model):
+    def __init__(self, n_agents: int, width: int, height: int, seed: int = 0) -> None:
+        super().__init__(rng=seed)
+        self.grid = OrthogonalMooreGrid((width, height), torus=False, random=self.random)
+        cells = list(self.grid.all_cells)
+        for i in self.rng.integers(0, len(cells), n_agents):
+            Walker(self).cell = cells[i]
+
+    def step(self) -> None:
+        self.agents.shuffle_do("step")
+
+
+def bench_reference(n_agents: int, hours: int, width: int, height: int) -> dict:
+    model = ReferenceModel(n_agents, width, height)
+    start = time.perf_counter()
+    for _ in range(hours):
+        model.step()
+    wall = time.perf_counter() - start
+    return {"agents": n_agents, "hours": hours, "wall_seconds": wall, "agent_hours_per_second": n_agents * hours / wall}
+
+
+def bench_limit(n_agents: int, hours: int, width: int, height: int, seed: int = 0) -> dict:
+    """(c) The same random moves, one numpy update per hour."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, width, n_agents)
+    y = rng.integers(0, height, n_agents)
+    start = time.perf_counter()
+    for _ in range(hours):
+        step = rng.integers(-1, 2, (2, n_agents))
+        x = np.clip(x + step[0], 0, width - 1)
+        y = np.clip(y + step[1], 0, height - 1)
+    wall = time.perf_counter() - start
+    return {"agents": n_agents, "hours": hours, "wall_seconds": wall, "agent_hours_per_second": n_agents * hours / wall}
+
+
+def peak_memory_mb(scenario: str, days: int | None) -> float:
+    overrides = [f"scenario={scenario}", "progress=false"] + ([f"days={days}"] if days else [])
+    cfg = load_config(overrides)
     tracemalloc.start()
     BorderModel(cfg).run(progress=False)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    wall = min(times)
-    ah = agent_hours(model)
-    return {
-        "scenario": scenario,
-        "days": model.calendar.days,
-        "people": int(model.people.n),
-        "wall_seconds": round(wall, 3),
-        "agent_hours": ah,
-        "agent_hours_per_second": round(ah / wall),
-        "peak_traced_memory_mb": round(peak / 2**20, 1),
-    }
+    return peak / 2**20
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenario", default="autumn2021")
-    parser.add_argument("--quick", action="store_true", help="30 days instead of the whole season")
-    parser.add_argument("--repeats", type=int, default=3, help="best of N runs")
+    parser.add_argument("--quick", action="store_true", help="30 days of each scenario instead of the season")
     args = parser.parse_args()
-    row = bench(args.scenario, 30 if args.quick else None, 1 if args.quick else args.repeats)
-    row["python"] = platform.python_version()
-    row["machine"] = platform.machine()
-    print(
-        f"{row['scenario']}: {row['days']} days, {row['people']} people, {row['wall_seconds']} s wall, "
-        f"{row['agent_hours']:,} agent-hours, {row['agent_hours_per_second']:,} agent-hours/s, "
-        f"peak traced memory {row['peak_traced_memory_mb']} MB"
+    days = 30 if args.quick else None
+    results: dict = {"python": platform.python_version(), "mesa": mesa.__version__, "machine": platform.machine()}
+    results["quick"] = args.quick
+    grid = BorderModel(load_config(["days=1"])).border
+    width, height = grid.n_cells_x, grid.n_cells_y
+    for scenario in ("autumn2021", "surge"):
+        a = bench_model(scenario, days)
+        n, hours = max(1, round(a["mean_agents"])), a["hours"]
+        b = bench_reference(n, hours, width, height)
+        c = bench_limit(n, hours, width, height)
+        a["peak_traced_memory_mb"] = peak_memory_mb(scenario, days)
+        results[scenario] = {"model": a, "reference": b, "limit": c}
+        print(
+            f"{scenario}: {a['days']} days, {a['people']:,} people (peak {a['peak_in_camps']:,} in camps, "
+            f"{a['peak_in_zone']:,} in the zone), up to {a['patrols_max']:,} patrols, "
+            f"peak traced memory {a['peak_traced_memory_mb']:.0f} MB"
+        )
+        for name, row in (("(a) model", a), ("(b) reference Mesa", b), ("(c) numpy limit", c)):
+            print(f"  {name:20} {row['wall_seconds']:8.2f} s  {row['agent_hours_per_second']:>14,.0f} agent-hours/s")
+        print(
+            f"  (a)/(b) = {a['agent_hours_per_second'] / b['agent_hours_per_second']:.1f}x   "
+            f"(a)/(c) = {a['agent_hours_per_second'] / c['agent_hours_per_second']:.2f}"
+        )
+    autumn = results["autumn2021"]
+    results["ratio_vs_reference"] = (
+        autumn["model"]["agent_hours_per_second"] / autumn["reference"]["agent_hours_per_second"]
     )
-    write_json(RESULTS, row)
+    results["ratio_vs_limit"] = autumn["model"]["agent_hours_per_second"] / autumn["limit"]["agent_hours_per_second"]
+    results["surge_over_autumn2021"] = results["surge"]["model"]["wall_seconds"] / autumn["model"]["wall_seconds"]
+    print(
+        f"autumn2021: ratio_vs_reference {results['ratio_vs_reference']:.1f} (target >= 10), "
+        f"ratio_vs_limit {results['ratio_vs_limit']:.2f} (target >= 0.1); "
+        f"surge/autumn2021 wall time {results['surge_over_autumn2021']:.1f} (target <= ~5)"
+    )
+    write_json(RESULTS, results)
     print(f"wrote {RESULTS}")
 
 

@@ -102,13 +102,12 @@ def collect(sweep_dir: Path) -> Sweep:
                 keys.append(key)
         seen.add(tuple(sorted(overrides)))
         entry = {"job": int(job_dir.name), "dir": str(job_dir), "overrides": " ".join(overrides)}
-        if run_is_complete(job_dir):
-            summary = json.loads((job_dir / "summary.json").read_text())
-            rows.append(
-                {**{k: parse_value(v) for k, v in values.items()}, "job": int(job_dir.name), **flatten(summary)}
-            )
-        elif (job_dir / "error.json").exists():
+        if (job_dir / "error.json").exists():
             failed.append({**entry, **json.loads((job_dir / "error.json").read_text())})
+        elif run_is_complete(job_dir):
+            summary = json.loads((job_dir / "summary.json").read_text())
+            swept = {k: parse_value(v) for k, v in values.items()}
+            rows.append({**swept, "job": int(job_dir.name), **flatten(summary)})
         else:
             missing.append({**entry, "reason": "started but did not finish (killed, or still running)"})
     for i, overrides in enumerate(expected_jobs(sweep_dir)):

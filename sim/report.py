@@ -44,15 +44,31 @@ class Scenarios:
     labels: list[str]  # scenario labels in sweep order
 
 
+def show(value: object) -> str:
+    """A swept value as typed on the command line: 0 and 0.5 rather than pandas' 0.0 and 0.5."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def same(column: pd.Series, value: object) -> pd.Series:
+    """Rows whose swept value equals `value`, numerically when both are numbers."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and pd.api.types.is_numeric_dtype(column):
+        return pd.Series(np.isclose(column.astype(float), float(value)), index=column.index)
+    return column.map(show) == show(value)
+
+
+def label(keys: list[str], values: pd.Series) -> str:
+    return ", ".join(f"{k}={show(v)}" for k, v in zip(keys, values, strict=True))
+
+
 def scenarios_of(sweep: Sweep) -> Scenarios:
     table = sweep.table.copy()
     if table.empty:
         raise ReportError("no finished run in this sweep: nothing to compare")
-    keys = [k for k in sweep.keys if k != "seed" and k in table and table[k].astype(str).nunique() > 1]
+    keys = [k for k in sweep.keys if k != "seed" and k in table and table[k].map(show).nunique() > 1]
     if keys:
-        table["scenario"] = (
-            table[keys].astype(str).apply(lambda r: ", ".join(f"{k}={v}" for k, v in zip(keys, r, strict=True)), axis=1)
-        )
+        table["scenario"] = table[keys].apply(lambda r: label(keys, r), axis=1)
     else:
         table["scenario"] = "all runs"
     labels = list(dict.fromkeys(table["scenario"]))
@@ -70,10 +86,10 @@ def pick_baseline(sc: Scenarios, spec: str | None) -> str:
         key, sep, value = part.partition("=")
         if not sep or key not in sc.table:
             raise ReportError(f"--baseline: '{part}' is not key=value with a swept key; swept keys: {sc.keys}")
-        wanted[key] = str(parse_value(value))
+        wanted[key] = parse_value(value)
     match = sc.table
     for key, value in wanted.items():
-        match = match[match[key].astype(str) == value]
+        match = match[same(match[key], value)]
     found = list(dict.fromkeys(match["scenario"]))
     if len(found) != 1:
         raise ReportError(

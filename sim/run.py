@@ -1,8 +1,9 @@
 """Command line: `python -m sim.run [overrides]` runs one scenario; `-m` runs a sweep.
 
 Outputs go into Hydra's run (or job) directory: `daily.csv`, `segments.csv`, `summary.json` and the resolved
-`config.yaml`, the last written last so that its presence marks a complete run. A config mistake exits with
-status 2 and a message naming the key, never a traceback. In a sweep, a job whose outputs are already complete
+`config.yaml`, the last written last so that its presence marks a complete run. A config mistake exits non-zero
+with a message naming the key, never a traceback (2 for the model's own checks, 1 for Hydra's composition
+errors such as an unknown config group option). In a sweep, a job whose outputs are already complete
 for the same config is skipped (resume), and a job that crashes writes `error.json` instead of stopping the
 others; the sweep is aggregated when it ends (`sim.aggregate`).
 """
@@ -54,6 +55,10 @@ def run_job(cfg: DictConfig, out_dir: Path, name: str) -> dict | None:
     if run_is_complete(out_dir) and (out_dir / "config.yaml").read_text() == config_yaml(config):
         log.info("%s: already complete, skipped", name)
         return json.loads((out_dir / "summary.json").read_text())
+    for output in OUTPUTS:  # outputs of another config must not outlive a re-run that fails
+        path = out_dir / output
+        if path.is_file():
+            path.unlink()
     try:
         summary = run(config, out_dir, progress=False)
     except Exception as err:

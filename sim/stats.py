@@ -69,7 +69,8 @@ def cost_per_prevented(
 ) -> Estimate | None:
     """Extra cost over crossings prevented, as a ratio of means over seed pairs, with a bootstrap interval.
 
-    None when the scenario prevents no crossings on average (the ratio would be meaningless).
+    None when the scenario prevents no crossings on average (the ratio would be meaningless); the upper bound
+    is infinite when more than 2.5% of resamples prevent nothing.
     """
     d_cost, prevented = np.asarray(d_cost, dtype=float), np.asarray(prevented, dtype=float)
     if prevented.size == 0 or prevented.mean() <= 0:
@@ -80,6 +81,7 @@ def cost_per_prevented(
     rng = np.random.default_rng(rng_seed)
     idx = rng.integers(0, prevented.size, (resamples, prevented.size))
     num, den = d_cost[idx].mean(axis=1), prevented[idx].mean(axis=1)
-    boot = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-    low, high = np.nanpercentile(boot, [100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2])
+    # a resample that prevents nothing makes the cost per prevented crossing unbounded, not missing
+    boot = np.where(den > 0, num / np.where(den > 0, den, 1), np.inf)
+    low, high = np.percentile(boot, [100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2])
     return Estimate(ratio, float(low), float(high), int(prevented.size))

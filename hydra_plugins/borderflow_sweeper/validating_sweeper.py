@@ -20,7 +20,7 @@ class ValidatingSweeper(BasicSweeper):
     """`BasicSweeper` plus the model's range and cross-field checks on every job of a batch."""
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
-        super().validate_batch_is_legal(batch)
+        """Compose every job (as the parent class does, which this replaces) and validate it."""
         assert self.hydra_context is not None and self.config is not None
         loader = self.hydra_context.config_loader
         for overrides in batch:

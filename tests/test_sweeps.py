@@ -1,0 +1,649 @@
+"""Sweeps end to end: `python -m sim.run -m ...` with each launcher, failures, resume, aggregation, the report,
+the experiment configs, and the statistics behind the report.
+
+The sweeps are tiny (2 simulated days, about a second per job) but each one still pays Hydra's start-up and the
+validation of every job, so the module starts all the independent sweeps at once in the background (`launched`)
+and each test waits only for the one it reads. Results do not depend on that: a run depends only on its config.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+from scipy import stats
+
+from sim.aggregate import collect, expected_jobs
+from sim.config import CONFIG_DIR, Config, load_config, register_configs, to_config
+from sim.run import run_job
+from sim.stats import Estimate, cost_per_prevented, effect, mean_ci
+
+REPO = Path(__file__).resolve().parents[1]
+TIMEOUT = 600  # seconds per command; the sweeps below take well under a minute even when run side by side
+
+#: The small sweep of the issue: 2 fences × 2 troop levels × 2 seeds, 2 days each.
+SWEEP = ("fence=none,steel_wall", "troops.poland=2000,15000", "seed=0,1", "days=2")
+KEYS = ["fence", "troops.poland", "seed", "days"]
+#: Hydra numbers the jobs with the last swept key varying fastest: job 1 is fence=none troops.poland=2000 seed=1.
+JOB_OVERRIDES = {
+    i: f"fence={fence} troops.poland={troops} seed={seed} days=2"
+    for i, (fence, troops, seed) in enumerate(itertools.product(("none", "steel_wall"), (2000, 15000), (0, 1)))
+}
+OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
+TOTAL_STATS = ("crossings", "attempts", "apprehensions", "pushbacks", "asylum_claims", "interception_rate", "cost_eur")
+#: Counters whose total is the sum over the two EU countries (the camps in Belarus see no crossings).
+ADDITIVE = ("crossings", "attempts", "apprehensions", "pushbacks", "asylum_claims")
+RAN = re.compile(r"job (\d+) \[[^\]]*\]: crossings \d+, attempts \d+")
+SKIPPED = re.compile(r"job (\d+) \[[^\]]*\]: already complete, skipped")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+#: Sweeps with a bad value, each stopped before any run: (arguments, exit status or None for any non-zero one,
+#: patterns of its message).
+BAD_SWEEPS = {
+    # the validating sweeper's range check: exit 2, naming the job, the key and the allowed range
+    "troops_out_of_range": (
+        ("troops.poland=2000,-5", "days=2"),
+        2,
+        [r"job \[troops\.poland=-5 days=2\]", r"troops\.poland=-5 is out of range: allowed >= 0", r"no job"],
+    ),
+    # Hydra's own composition errors (Hydra exits 1 on them): they name what is available
+    "unknown_experiment": (
+        ("+experiment=bogus", "days=2"),
+        None,
+        [r"experiment/bogus", r"fence_vs_troops", r"pushback_policy", r"quick_compare"],
+    ),
+    "unknown_strategy": (
+        ("escort.strategy=random,smart", "days=2"),
+        None,
+        [r"escort\.strategy", r"random, weakest, adaptive"],
+    ),
+}
+
+
+# --- running the command lines ----------------------------------------------------------------------------------
+
+
+def _command(module: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", module, *args]
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+
+
+def _cli(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m MODULE ARGS` from the repository root, waited for."""
+    return subprocess.run(
+        _command(module, *args), cwd=REPO, env=_env(), capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+
+
+def _output(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
+class _Launch:
+    """`python -m MODULE ARGS` started in the background; `result()` waits for it (once)."""
+
+    def __init__(self, module: str, *args: str) -> None:
+        self.args = _command(module, *args)
+        self.proc = subprocess.Popen(
+            self.args, cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self._result: subprocess.CompletedProcess[str] | None = None
+
+    def result(self) -> subprocess.CompletedProcess[str]:
+        if self._result is None:
+            stdout, stderr = self.proc.communicate(timeout=TIMEOUT)
+            self._result = subprocess.CompletedProcess(self.args, self.proc.returncode, stdout, stderr)
+        return self._result
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+def _sweep(sweep_dir: Path, *args: str) -> _Launch:
+    return _Launch("sim.run", "-m", *args, f"hydra.sweep.dir={sweep_dir}")
+
+
+@pytest.fixture(scope="module")
+def launched(tmp_path_factory):
+    """Every independent sweep of this module, started at once: {name: (sweep dir, launch)}."""
+    root = tmp_path_factory.mktemp("sweeps")
+    # job 1 of `failing` cannot write daily.csv: a directory is in the way of its atomic rename
+    (root / "failing" / "1" / "daily.csv").mkdir(parents=True)
+    specs = {
+        "basic": SWEEP,
+        "joblib": (*SWEEP, "hydra/launcher=joblib"),
+        "submitit": (
+            "fence=none,steel_wall",
+            "troops.poland=15000",
+            "seed=1",
+            "days=2",
+            "hydra/launcher=submitit_local",
+        ),
+        "failing": SWEEP,
+        **{f"bad_{case}": args for case, (args, _, _) in BAD_SWEEPS.items()},
+    }
+    launches = {name: (root / name, _sweep(root / name, *args)) for name, args in specs.items()}
+    yield launches
+    for _, launch in launches.values():
+        launch.stop()
+
+
+def _finished(launched, name: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    sweep_dir, launch = launched[name]
+    return sweep_dir, launch.result()
+
+
+@pytest.fixture(scope="module")
+def basic(launched) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The small sweep with Hydra's basic (sequential) launcher: (sweep dir, completed process)."""
+    sweep_dir, result = _finished(launched, "basic")
+    assert result.returncode == 0, _output(result)
+    return sweep_dir, result
+
+
+def _summary(sweep_dir: Path) -> pd.DataFrame:
+    return pd.read_csv(sweep_dir / "summary.csv")
+
+
+def _by_keys(table: pd.DataFrame) -> pd.DataFrame:
+    return table.sort_values(["fence", "troops.poland", "seed"]).reset_index(drop=True)
+
+
+def _copy(src: Path, dest: Path) -> Path:
+    """A copy of a sweep directory (file times kept) that a test may change."""
+    shutil.copytree(src, dest)
+    return dest
+
+
+# --- 1. the small sweep -----------------------------------------------------------------------------------------
+
+
+def test_small_sweep_writes_one_row_per_run_with_the_swept_keys_first(basic):
+    sweep_dir, result = basic
+    assert "Launching 8 jobs locally" in result.stdout
+    assert f"aggregated 8 finished run(s) into {sweep_dir / 'summary.csv'}" in result.stdout
+    assert "Traceback" not in result.stderr
+    table = _summary(sweep_dir)
+    assert len(table) == 8
+    assert list(table.columns[:5]) == [*KEYS, "job"]
+    wanted = {*TOTAL_STATS, *(f"{c}.{s}" for c in ("poland", "lithuania") for s in TOTAL_STATS)}
+    assert wanted <= set(table.columns), sorted(wanted - set(table.columns))
+    assert table["job"].tolist() == list(range(8))
+    # each row is its job's overrides, exactly as the sweep asked for them
+    for row in table.itertuples(index=False):
+        overrides = " ".join(f"{k}={v}" for k, v in zip(KEYS, row[:4], strict=True))
+        assert overrides == JOB_OVERRIDES[row.job]
+    assert table["days"].eq(2).all()
+
+
+def test_small_sweep_rows_are_the_jobs_summaries(basic):
+    sweep_dir, _ = basic
+    table = _summary(sweep_dir).set_index("job")
+    for job in range(8):
+        summary = json.loads((sweep_dir / str(job) / "summary.json").read_text())
+        for stat in TOTAL_STATS:
+            assert table.loc[job, stat] == pytest.approx(summary["total"][stat]), (job, stat)
+            assert table.loc[job, f"poland.{stat}"] == pytest.approx(summary["poland"][stat]), (job, stat)
+        for stat in ADDITIVE:
+            assert table.loc[job, stat] == table.loc[job, f"poland.{stat}"] + table.loc[job, f"lithuania.{stat}"]
+    # the swept values reach the runs: more troops and a wall each cost more, and the seeds' arrivals differ
+    cost = table.set_index(["fence", "troops.poland", "seed"])["cost_eur"]
+    for fence, seed in itertools.product(("none", "steel_wall"), (0, 1)):
+        assert cost[(fence, 15000, seed)] > cost[(fence, 2000, seed)]
+    for troops, seed in itertools.product((2000, 15000), (0, 1)):
+        assert cost[("steel_wall", troops, seed)] > cost[("none", troops, seed)]
+    assert table["crossings"].sum() > 0
+    assert table.groupby("seed")["attempts"].sum().nunique() == 2
+
+
+def test_small_sweep_parquet_holds_the_same_table_as_the_csv(basic):
+    sweep_dir, _ = basic
+    parquet = pd.read_parquet(sweep_dir / "summary.parquet")
+    assert list(parquet.columns) == list(_summary(sweep_dir).columns)
+    assert len(parquet) == 8
+    assert parquet.to_csv(index=False, lineterminator="\n") == (sweep_dir / "summary.csv").read_text()
+    for key in ("troops.poland", "seed", "days", "job", "crossings"):
+        assert pd.api.types.is_integer_dtype(parquet[key]), key
+    assert parquet["fence"].tolist() == ["none"] * 4 + ["steel_wall"] * 4
+
+
+def test_small_sweep_job_dirs_hold_the_four_outputs_and_status_is_clean(basic):
+    sweep_dir, _ = basic
+    for job in range(8):
+        for name in OUTPUTS:
+            path = sweep_dir / str(job) / name
+            assert path.is_file() and path.stat().st_size > 0, path
+        assert not (sweep_dir / str(job) / "error.json").exists()
+        config = OmegaConf.load(sweep_dir / str(job) / "config.yaml")
+        fence, troops, seed, _ = (o.split("=")[1] for o in JOB_OVERRIDES[job].split())
+        assert (config.fence.name, config.troops.poland, config.seed, config.days) == (fence, int(troops), int(seed), 2)
+    status = json.loads((sweep_dir / "status.json").read_text())
+    assert status == {"finished": 8, "failed": [], "missing": [], "keys": KEYS}
+
+
+# --- 2, 3. other launchers give the same numbers ----------------------------------------------------------------
+
+
+def test_joblib_launcher_gives_identical_numbers(launched, basic):
+    sweep_dir, result = _finished(launched, "joblib")
+    assert result.returncode == 0, _output(result)
+    assert "Joblib.Parallel" in result.stdout
+    pd.testing.assert_frame_equal(_by_keys(_summary(sweep_dir)), _by_keys(_summary(basic[0])))
+    for job in range(8):
+        assert (sweep_dir / str(job) / ".hydra" / "overrides.yaml").read_text() == (
+            basic[0] / str(job) / ".hydra" / "overrides.yaml"
+        ).read_text()
+        for name in OUTPUTS:
+            assert (sweep_dir / str(job) / name).read_bytes() == (basic[0] / str(job) / name).read_bytes(), (job, name)
+
+
+def test_submitit_local_launcher_gives_the_same_numbers(launched, basic):
+    sweep_dir, result = _finished(launched, "submitit")
+    assert result.returncode == 0, _output(result)
+    assert "Submitit 'local'" in result.stdout
+    table = _summary(sweep_dir)
+    assert len(table) == 2
+    assert list(table.columns[:5]) == [*KEYS, "job"]
+    reference = _summary(basic[0])
+    reference = reference[(reference["troops.poland"] == 15000) & (reference["seed"] == 1)]
+    pd.testing.assert_frame_equal(_by_keys(table.drop(columns="job")), _by_keys(reference.drop(columns="job")))
+    # same job, same files: submitit's jobs 0, 1 are the basic sweep's jobs 3, 7
+    for job, basic_job in ((0, 3), (1, 7)):
+        for name in OUTPUTS:
+            assert (sweep_dir / str(job) / name).read_bytes() == (basic[0] / str(basic_job) / name).read_bytes()
+
+
+# --- 4. a failing run -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def failing(launched) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    return _finished(launched, "failing")
+
+
+def test_failing_run_does_not_stop_the_others_and_the_sweep_exits_1(failing, basic):
+    sweep_dir, result = failing
+    assert result.returncode == 1, _output(result)
+    # the crash is logged as one line naming the job (its traceback goes to error.json), not raised
+    assert re.search(r"job 1 \[[^\]]*\]: FAILED IsADirectoryError", result.stdout), _output(result)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "aggregated 7 finished run(s)" in result.stdout
+    assert f"FAILED job 1 [{JOB_OVERRIDES[1]}]: IsADirectoryError" in result.stdout
+    assert {int(n) for n in RAN.findall(result.stdout)} == {0, 2, 3, 4, 5, 6, 7}
+    table = _summary(sweep_dir)
+    assert table["job"].tolist() == [0, 2, 3, 4, 5, 6, 7]
+    expected = _summary(basic[0])
+    pd.testing.assert_frame_equal(table, expected[expected["job"] != 1].reset_index(drop=True))
+    assert len(pd.read_parquet(sweep_dir / "summary.parquet")) == 7
+
+
+def test_failing_run_is_recorded_in_error_json_and_status_json(failing):
+    sweep_dir, _ = failing
+    job_dir = sweep_dir / "1"
+    error = json.loads((job_dir / "error.json").read_text())
+    assert error["error"].startswith("IsADirectoryError")
+    assert "daily.csv" in error["error"]
+    assert "Traceback (most recent call last)" in error["traceback"]
+    assert not (job_dir / "summary.json").exists()
+    assert not (job_dir / "config.yaml").exists()
+    assert not list(job_dir.glob(".*.tmp")), "the failed atomic write left its temporary file behind"
+    status = json.loads((sweep_dir / "status.json").read_text())
+    assert status["finished"] == 7
+    assert status["missing"] == []
+    assert [(f["job"], f["overrides"], f["error"]) for f in status["failed"]] == [(1, JOB_OVERRIDES[1], error["error"])]
+
+
+def test_aggregate_command_names_the_failed_run_and_exits_1(failing, tmp_path):
+    sweep_dir = _copy(failing[0], tmp_path / "sweep")
+    result = _cli("sim.aggregate", str(sweep_dir))
+    assert result.returncode == 1, _output(result)
+    assert f"aggregated 7 finished run(s) into {sweep_dir / 'summary.csv'}" in result.stdout
+    assert re.search(rf"^FAILED job 1 \[{re.escape(JOB_OVERRIDES[1])}\]: IsADirectoryError", result.stdout, re.M)
+    assert "MISSING" not in result.stdout
+    assert "Traceback" not in result.stderr
+    assert len(_summary(sweep_dir)) == 7
+
+
+def test_rerun_that_crashes_is_reported_failed_not_as_its_stale_outputs(basic, tmp_path):
+    sweep_dir = tmp_path / "sweep"
+    job_dir = _copy(basic[0] / "3", sweep_dir / "3")
+    # outputs of an older config (as after editing a default in configs/ and re-running the sweep) ...
+    config = job_dir / "config.yaml"
+    config.write_text(config.read_text().replace("p_see: 0.5", "p_see: 0.4"))
+    # ... and this time the run crashes: a directory is in the way of segments.csv
+    (job_dir / "segments.csv").unlink()
+    (job_dir / "segments.csv").mkdir()
+    overrides = yaml.safe_load((job_dir / ".hydra" / "overrides.yaml").read_text())
+    assert run_job(load_config(overrides), job_dir, "job 3") is None
+    assert json.loads((job_dir / "error.json").read_text())["error"].startswith("IsADirectoryError")
+    sweep = collect(sweep_dir)
+    assert [f["job"] for f in sweep.failed] == [3]
+    assert sweep.table.empty
+
+
+# --- 5. resume ----------------------------------------------------------------------------------------------------
+
+
+def test_resume_runs_only_the_jobs_without_complete_outputs_for_their_config(failing, basic, tmp_path):
+    """Re-running the sweep into its directory runs the failed job (its cause removed), a job killed before it
+    finished, a job that never started and a job whose outputs are from another config; it skips the rest."""
+    sweep_dir = _copy(failing[0], tmp_path / "sweep")
+    (sweep_dir / "1" / "daily.csv").rmdir()  # what made job 1 fail, removed
+    (sweep_dir / "3" / "summary.json").unlink()  # killed before it finished
+    shutil.rmtree(sweep_dir / "5")  # never started
+    config_6 = sweep_dir / "6" / "config.yaml"  # outputs of another config
+    stale = config_6.read_text().replace("p_see: 0.5", "p_see: 0.4")
+    assert stale != config_6.read_text()
+    config_6.write_text(stale)
+    untouched = [0, 2, 4, 7]
+    mtimes = {job: (sweep_dir / str(job) / "daily.csv").stat().st_mtime_ns for job in untouched}
+
+    result = _cli("sim.run", "-m", *SWEEP, f"hydra.sweep.dir={sweep_dir}")
+    assert result.returncode == 0, _output(result)
+    assert {int(n) for n in RAN.findall(result.stdout)} == {1, 3, 5, 6}
+    assert {int(n) for n in SKIPPED.findall(result.stdout)} == set(untouched)
+    assert "aggregated 8 finished run(s)" in result.stdout
+    assert "FAILED" not in result.stdout
+    for job in untouched:
+        assert (sweep_dir / str(job) / "daily.csv").stat().st_mtime_ns == mtimes[job], job
+    for job in (1, 3, 5, 6):  # the re-run jobs wrote exactly what the uninterrupted sweep wrote
+        for name in OUTPUTS:
+            assert (sweep_dir / str(job) / name).read_bytes() == (basic[0] / str(job) / name).read_bytes(), (job, name)
+    assert not (sweep_dir / "1" / "error.json").exists()
+    assert (sweep_dir / "summary.csv").read_bytes() == (basic[0] / "summary.csv").read_bytes()
+    assert json.loads((sweep_dir / "status.json").read_text()) == json.loads((basic[0] / "status.json").read_text())
+
+
+# --- 6. a killed sweep ------------------------------------------------------------------------------------------
+
+
+def test_aggregating_a_killed_sweep_lists_the_runs_that_did_not_finish(basic, tmp_path):
+    sweep_dir = _copy(basic[0], tmp_path / "sweep")
+    shutil.rmtree(sweep_dir / "6")  # never started
+    (sweep_dir / "2" / "config.yaml").unlink()  # killed while writing its outputs
+    result = _cli("sim.aggregate", str(sweep_dir))
+    assert result.returncode == 1, _output(result)
+    assert "aggregated 6 finished run(s)" in result.stdout
+    assert f"MISSING job 2 [{JOB_OVERRIDES[2]}]: started but did not finish" in result.stdout
+    assert f"MISSING job 6 [{JOB_OVERRIDES[6]}]: never started" in result.stdout
+    assert "FAILED" not in result.stdout
+    table = _summary(sweep_dir)
+    expected = _summary(basic[0])
+    pd.testing.assert_frame_equal(table, expected[~expected["job"].isin([2, 6])].reset_index(drop=True))
+    status = json.loads((sweep_dir / "status.json").read_text())
+    assert status["finished"] == 6
+    assert status["failed"] == []
+    missing = {m["job"]: (m["overrides"], m["reason"].split(" (")[0]) for m in status["missing"]}
+    assert missing == {
+        2: (JOB_OVERRIDES[2], "started but did not finish"),
+        6: (JOB_OVERRIDES[6], "never started"),
+    }
+
+
+# --- 7. bad input stops the sweep before any run ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", BAD_SWEEPS)
+def test_bad_value_in_a_sweep_stops_it_before_any_run_naming_the_key(launched, case):
+    _, code, patterns = BAD_SWEEPS[case]
+    sweep_dir, result = _finished(launched, f"bad_{case}")
+    assert result.returncode != 0 if code is None else result.returncode == code, _output(result)
+    for pattern in patterns:
+        assert re.search(pattern, result.stderr), f"{pattern!r} not in:\n{_output(result)}"
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Launching" not in result.stdout
+    if sweep_dir.exists():
+        assert not [p for p in sweep_dir.iterdir() if p.is_dir()], "a job directory was created"
+        assert not list(sweep_dir.rglob("summary.json"))
+
+
+# --- 8. the report ----------------------------------------------------------------------------------------------
+
+BASELINE = "fence=none, troops.poland=2000"
+SCENARIOS = [f"fence={f}, troops.poland={t}" for f in ("none", "steel_wall") for t in (2000, 15000)]
+FIGURES = {"crossings_vs_troops.poland.png", "daily_attempts.png", "interception_rate.png"}
+
+
+@pytest.fixture(scope="module")
+def reported(basic, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    sweep_dir = _copy(basic[0], tmp_path_factory.mktemp("report") / "sweep")
+    return sweep_dir, _cli("sim.report", str(sweep_dir), "--baseline", "fence=none,troops.poland=2000")
+
+
+def _section(text: str, heading: str) -> str:
+    """The body of a `## heading` section of a markdown text."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"no section '## {heading}' in:\n{text}"
+    return match.group(1)
+
+
+def test_report_has_the_scenario_table_with_means_and_intervals(reported):
+    sweep_dir, result = reported
+    assert result.returncode == 0, _output(result)
+    assert f"wrote {sweep_dir / 'report.md'}" in result.stdout
+    text = (sweep_dir / "report.md").read_text()
+    assert "8 runs finished, 0 failed, 0 missing" in text
+    table = _section(text, "Scenarios")
+    rows = [line for line in table.splitlines() if line.startswith("| fence=")]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == SCENARIOS
+    interval = r"-?[\d,.]+ \[-?[\d,.]+, -?[\d,.]+\]"
+    for row in rows:
+        cells = row.strip("|").split(" | ")
+        assert cells[1].strip() == "2"  # runs: one per seed
+        assert all(re.fullmatch(interval, cell.strip()) for cell in cells[2:]), row
+    # the numbers are the seeds' mean and t-interval of the sweep's own runs
+    summary = _summary(sweep_dir)
+    base = summary[(summary["fence"] == "none") & (summary["troops.poland"] == 2000)]
+    assert rows[0].startswith(f"| {BASELINE} | 2 | {mean_ci(base['crossings']).fmt(0)} | ")
+
+
+def test_report_compares_against_the_baseline_and_prices_prevented_crossings(reported):
+    sweep_dir, _ = reported
+    text = (sweep_dir / "report.md").read_text()
+    assert f"baseline **{BASELINE}**" in text
+    effects = _section(text, f"Effects against the baseline ({BASELINE})")
+    rows = [line for line in effects.splitlines() if line.startswith("| fence=")]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == SCENARIOS[1:]
+    assert all(row.endswith("| paired by seed |") for row in rows)
+    cost = _section(text, "Cost per prevented crossing")
+    rows = [line for line in cost.splitlines() if line.startswith("| fence=")]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == SCENARIOS[1:]
+    assert "EUR per prevented crossing" in cost
+
+
+def test_report_figures_it_links_are_non_empty_pngs(reported):
+    sweep_dir, _ = reported
+    text = (sweep_dir / "report.md").read_text()
+    linked = set(re.findall(r"!\[[^\]]+\]\(([^)]+)\)", text))
+    assert linked == FIGURES
+    for name in linked:
+        data = (sweep_dir / name).read_bytes()
+        assert data.startswith(PNG_MAGIC) and len(data) > 10_000, name
+
+
+def test_report_with_an_unknown_baseline_exits_2_listing_the_scenarios(basic, tmp_path):
+    sweep_dir = _copy(basic[0], tmp_path / "sweep")
+    result = _cli("sim.report", str(sweep_dir), "--baseline", "fence=bogus")
+    assert result.returncode == 2, _output(result)
+    assert "--baseline fence=bogus matches 0 scenarios" in result.stderr
+    for label in SCENARIOS:
+        assert label in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (sweep_dir / "report.md").exists()
+
+
+def test_report_baseline_on_a_share_swept_as_0_and_0_5(basic, tmp_path):
+    # The directory of `-m policy.poland.pushback_share=0,0.5 policy.lithuania.pushback_share=0 seed=0,1 days=2`:
+    # each job's .hydra/overrides.yaml as Hydra writes it, outputs borrowed from the small sweep (the report only
+    # reads them).
+    sweep_dir = tmp_path / "sweep"
+    for job, (share, seed) in enumerate(itertools.product(("0", "0.5"), (0, 1))):
+        job_dir = _copy(basic[0] / str(job), sweep_dir / str(job))
+        overrides = [f"policy.poland.pushback_share={share}", "policy.lithuania.pushback_share=0", f"seed={seed}"]
+        (job_dir / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump([*overrides, "days=2"]))
+    baseline = "policy.poland.pushback_share=0,policy.lithuania.pushback_share=0"  # as in the experiment's comment
+    assert f"--baseline {baseline}" in (CONFIG_DIR / "experiment" / "pushback_policy.yaml").read_text()
+    report = _cli("sim.report", str(sweep_dir), "--baseline", baseline)
+    assert report.returncode == 0, _output(report)
+    assert (sweep_dir / "report.md").is_file()
+
+
+# --- 9. experiment and launcher configs ---------------------------------------------------------------------------
+
+EXPERIMENT_JOBS = {"fence_vs_troops": 3 * 4 * 10, "pushback_policy": 3 * 3 * 10, "quick_compare": 2 * 2 * 5}
+EXPERIMENTS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
+
+
+def _compose_with_hydra(overrides: list[str]) -> DictConfig:
+    """The composed config including its `hydra` node (sweeper params, mode, launcher)."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose(config_name="config", overrides=overrides, return_hydra_config=True)
+
+
+def test_every_experiment_has_a_documented_job_count():
+    assert sorted(EXPERIMENT_JOBS) == EXPERIMENTS
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_experiment_composes_and_validates(name):
+    config = to_config(load_config([f"+experiment={name}"]))
+    assert isinstance(config, Config)
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_experiment_sweeps_the_documented_number_of_jobs(name, tmp_path):
+    cfg = _compose_with_hydra([f"+experiment={name}"])
+    assert cfg.hydra.mode == RunMode.MULTIRUN
+    assert cfg.hydra.sweep.dir.startswith(f"results/sweeps/{name}/")
+    # what the aggregation expects of a sweep of this experiment, from the multirun.yaml Hydra would write
+    OmegaConf.save(cfg, tmp_path / "multirun.yaml")
+    jobs = expected_jobs(tmp_path)
+    assert len(jobs) == EXPERIMENT_JOBS[name]
+    assert len({tuple(sorted(job)) for job in jobs}) == len(jobs)
+    assert all(f"+experiment={name}" in job for job in jobs)
+    header = (CONFIG_DIR / "experiment" / f"{name}.yaml").read_text()
+    assert re.search(rf"\b{EXPERIMENT_JOBS[name]} (short )?runs\b", header), "the comment states another count"
+    for job in (jobs[0], jobs[-1]):
+        to_config(load_config(job))
+
+
+def test_slurm_launcher_config_composes():
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    launcher = _compose_with_hydra(["hydra/launcher=slurm"]).hydra.launcher
+    assert launcher._target_.endswith("SlurmLauncher")
+    assert (launcher.timeout_min, launcher.cpus_per_task, launcher.array_parallelism) == (30, 1, 128)
+
+
+# --- 10. statistics -------------------------------------------------------------------------------------------------
+
+DATA = np.array([12.0, 15.0, 9.0, 14.0, 10.0, 13.0])
+
+
+def test_mean_ci_is_the_student_t_interval():
+    est = mean_ci(DATA)
+    low, high = stats.t.interval(0.95, len(DATA) - 1, loc=DATA.mean(), scale=stats.sem(DATA))
+    assert (est.mean, est.low, est.high, est.n) == (
+        pytest.approx(12.1666667),
+        pytest.approx(low),
+        pytest.approx(high),
+        6,
+    )
+
+
+def test_mean_ci_drops_nan_and_has_no_interval_below_two_values():
+    assert mean_ci([*DATA, np.nan]) == mean_ci(DATA)
+    one = mean_ci([4.0])
+    assert (one.mean, one.n) == (4.0, 1)
+    assert np.isnan(one.low) and np.isnan(one.high)
+    assert one.fmt(0) == "4"
+    none = mean_ci([])
+    assert none.n == 0 and np.isnan(none.mean)
+    assert none.fmt() == "n/a"
+
+
+def test_estimate_formats_mean_and_interval():
+    assert Estimate(1234.5, 1000.0, 1500.25, 5).fmt(1) == "1,234.5 [1,000.0, 1,500.2]"
+    assert Estimate(0.25, 0.1, 0.4, 3).fmt(3) == "0.250 [0.100, 0.400]"
+
+
+def test_effect_pairs_by_seed_when_every_seed_has_a_baseline_partner():
+    seeds = np.array([0, 1, 2, 3, 4, 5])
+    baseline = DATA
+    scenario = DATA - np.array([3.0, 2.0, 3.5, 2.5, 3.0, 2.0])  # shares the seeds' noise
+    est, method = effect(scenario[::-1], baseline, seeds[::-1], seeds)  # order does not matter, seeds do
+    assert method == "paired"
+    assert est == mean_ci(scenario - baseline)
+    assert est.mean == pytest.approx(-2.6666667)
+    assert est.high < 0  # the pairs see the difference that the seeds' noise would hide
+    welch, _ = effect(scenario, baseline, seeds + 100, seeds)
+    assert welch.high > 0
+    assert (est.high - est.low) < (welch.high - welch.low)
+
+
+def test_effect_uses_welch_without_pairs():
+    s, b = np.array([5.0, 7.0, 6.0, 9.0]), np.array([1.0, 2.0, 4.0])
+    est, method = effect(s, b, np.array([10, 11, 12, 13]), np.array([0, 1, 2]))
+    assert method == "welch"
+    # Welch's interval by hand: Satterthwaite degrees of freedom
+    vs, vb = s.var(ddof=1) / s.size, b.var(ddof=1) / b.size
+    df = (vs + vb) ** 2 / (vs**2 / (s.size - 1) + vb**2 / (b.size - 1))
+    half = stats.t.ppf(0.975, df) * np.sqrt(vs + vb)
+    diff = s.mean() - b.mean()
+    assert (est.mean, est.low, est.high, est.n) == (
+        pytest.approx(diff),
+        pytest.approx(diff - half),
+        pytest.approx(diff + half),
+        7,
+    )
+
+
+def test_effect_falls_back_to_welch_when_a_seed_lacks_its_partner():
+    # seed 3 of the scenario has no baseline run (it failed): no pairing
+    _, method = effect(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0]), np.array([0, 1, 3]), np.array([0, 1]))
+    assert method == "welch"
+    # one common seed is not enough to pair either; one baseline value gives no interval
+    est, method = effect(np.array([3.0, 4.0]), np.array([1.0]), np.array([0, 1]), np.array([0]))
+    assert method == "welch"
+    assert est.mean == pytest.approx(2.5)
+    assert np.isnan(est.low) and np.isnan(est.high)
+
+
+def test_cost_per_prevented_is_none_when_nothing_is_prevented():
+    assert cost_per_prevented(np.array([1e6, 2e6]), np.array([0.0, 0.0])) is None
+    assert cost_per_prevented(np.array([1e6, 2e6]), np.array([5.0, -10.0])) is None  # more crossings on average
+    assert cost_per_prevented(np.array([]), np.array([])) is None
+
+
+def test_cost_per_prevented_is_the_ratio_of_means_with_a_bootstrap_interval():
+    d_cost = np.array([1.0e6, 1.2e6, 0.8e6, 1.1e6, 0.9e6])
+    prevented = np.array([100.0, 80.0, 120.0, 90.0, 110.0])
+    est = cost_per_prevented(d_cost, prevented)
+    assert est is not None
+    assert est.mean == pytest.approx(10_000.0)
+    assert est.n == 5
+    assert est.low < est.mean < est.high
+    assert est.low > 5_000 and est.high < 20_000
+    assert cost_per_prevented(d_cost, prevented) == est  # seeded bootstrap: reproducible
+    single = cost_per_prevented(np.array([3e6]), np.array([150.0]))
+    assert single is not None and single.mean == pytest.approx(20_000.0) and np.isnan(single.low)
