@@ -25,7 +25,7 @@ import yaml
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from sim.io import write_csv, write_json, write_text
+from sim.io import write_csv, write_json
 
 log = logging.getLogger("sim.aggregate")
 
@@ -170,8 +170,6 @@ def main(argv: list[str] | None = None) -> int:
     print(describe(sweep, args.sweep_dir))
     return 1 if sweep.failed or sweep.missing else 0
 
-
-__all__ = ["AggregateOnEnd", "Sweep", "aggregate", "collect", "main", "write_text"]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -152,11 +152,18 @@ class BorderModel(mesa.Model):
         return tries
 
     def guard_border(self, tries: Tries) -> None:
-        g, p, b, rng, day = self.guards, self.people, self.border, self.rng_guards, self.day
+        g = self.guards
         g.advance(self.hour)
-        g.patrol(rng)
-        p_sight = g.sight_probability()
-        # tries at the line: seen by the barrier, its sensors, or patrols in sight
+        g.patrol(self.rng_guards)
+        hunted = self.detect(tries, g.sight_probability())
+        # every segment with tracked people keeps its responders (a lost pursuit is taken up again)
+        g.dispatch(self.people.segment[hunted], self.hour)
+        self.apprehend(hunted)
+
+    def detect(self, tries: Tries, p_sight: np.ndarray) -> np.ndarray:
+        """Tries at the line are seen by the barrier, its sensors or patrols in sight; people inside the EU zone
+        nobody tracks yet may be spotted by patrols. Returns everyone tracked inside the zone."""
+        p, b, rng, day = self.people, self.border, self.rng_guards, self.day
         p_seen = 1 - (1 - b.p_detect[tries.segments]) * (1 - p_sight[tries.segments])
         seen = rng.random(tries.uids.size) < p_seen
         self.ledger.count("detected_attempts", day, p.country[tries.uids[seen]])
@@ -164,26 +171,26 @@ class BorderModel(mesa.Model):
         breached = tries.uids[seen & tries.success]
         p.tracked[breached] = True
         p.breach_seen[breached] = True
-        g.remember_breaches(p.segment[breached])
-        # people inside the EU zone nobody is tracking yet may be spotted by patrols (those who breached this
-        # hour already had their draw at the line)
+        self.guards.remember_breaches(p.segment[breached])
         inside = p.in_state(MigrantState.IN_EU)
+        # those who breached this hour already had their draw at the line
         untracked = inside[~p.tracked[inside] & ~np.isin(inside, tries.uids)]
         spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
         p.tracked[spotted] = True
         found = np.concatenate([tries.uids[seen], spotted])
         self.ledger.count("detections", day, p.country[found])
         self.ledger.count_segments("detections", p.segment[found])
-        # every segment with tracked people keeps its responders (a lost pursuit is taken up again)
-        hunted = inside[p.tracked[inside]]
-        g.dispatch(p.segment[hunted], self.hour)
-        # arrived responders apprehend; the country's policy decides pushback or asylum
-        catch = g.apprehend(p, hunted, self.hour, rng)
+        return inside[p.tracked[inside]]
+
+    def apprehend(self, hunted: np.ndarray) -> None:
+        """Arrived responders take tracked people; the country's policy decides pushback or asylum."""
+        p, rng, day = self.people, self.rng_guards, self.day
+        catch = self.guards.apprehend(p, hunted, self.hour, rng)
         self.ledger.count("apprehensions", day, p.country[catch.uids])
         self.ledger.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
         self.ledger.count_segments("apprehensions", catch.segments)
         push = rng.random(catch.uids.size) < self.policy.share_table(day)[p.country[catch.uids]]
-        blocked = b.blocked_until[catch.segments[push]] > self.hour
+        blocked = self.border.blocked_until[catch.segments[push]] > self.hour
         self.migrants.push_back(catch.uids[push], self.hour, blocked)
         self.migrants.claim_asylum(catch.uids[~push], self.hour)
 
