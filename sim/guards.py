@@ -193,7 +193,13 @@ class GuardForce:
     def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:
         """Send the nearest free patrols of the segment's country to each alarm (unless enough are on it)."""
         need = self.cfg.responders_per_alarm
-        for s in np.unique(alarm_segments):
+        segments = np.unique(alarm_segments)
+        if not segments.size:
+            return
+        # most alarms come from hunts already staffed: skip those without a per-segment search
+        responding = self.state == PatrolState.RESPONDING
+        have = np.bincount(self.target[responding], minlength=self.border.n)
+        for s in segments[have[segments] < need]:
             self.send(int(s), need, hour, PatrolState.RESPONDING, busy_hours=None)
 
     def send(self, segment: int, k: int, hour: int, state: PatrolState, busy_hours: int | None) -> int:
