@@ -83,5 +83,6 @@ def cost_per_prevented(
     num, den = d_cost[idx].mean(axis=1), prevented[idx].mean(axis=1)
     # a resample that prevents nothing makes the cost per prevented crossing unbounded, not missing
     boot = np.where(den > 0, num / np.where(den > 0, den, 1), np.inf)
-    low, high = np.percentile(boot, [100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2])
+    # order statistics, not interpolation: interpolating between infinite resamples gives NaN
+    low, high = np.percentile(boot, [100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2], method="inverted_cdf")
     return Estimate(ratio, float(low), float(high), int(prevented.size))

@@ -647,3 +647,14 @@ def test_cost_per_prevented_is_the_ratio_of_means_with_a_bootstrap_interval():
     assert cost_per_prevented(d_cost, prevented) == est  # seeded bootstrap: reproducible
     single = cost_per_prevented(np.array([3e6]), np.array([150.0]))
     assert single is not None and single.mean == pytest.approx(20_000.0) and np.isnan(single.low)
+
+
+def test_cost_per_prevented_is_unbounded_when_resamples_prevent_nothing():
+    """Seeds that prevent nothing make some resamples' ratio infinite: the interval must say so, not drop them."""
+    d_cost = np.array([1.0e6, 1.0e6, 1.0e6, 1.0e6])
+    prevented = np.array([200.0, -150.0, 180.0, -120.0])  # on average 27.5 prevented, often none
+    est = cost_per_prevented(d_cost, prevented)
+    assert est is not None
+    assert est.mean == pytest.approx(1.0e6 / 27.5)
+    assert est.high == np.inf
+    assert np.isfinite(est.low)
