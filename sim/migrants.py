@@ -59,6 +59,7 @@ class Migrants:
         p.t_zone[uids] = hour
         p.t_next[uids] = arrive_hour
         p.y_km[uids] = -self.border.belarus_depth_km
+        p.enter_zone(uids)
 
     def reach_line(self, uids: np.ndarray, hour: int) -> None:
         """A group reaches its fence segment (those of it still on the way: some may have died)."""

@@ -125,7 +125,8 @@ class BorderModel(mesa.Model):
         for c in EU_COUNTRIES:
             self.guards.set_level(c, float(self.policy.troops[c][day]))
         p = self.people
-        waiting = np.flatnonzero(np.isin(p.state[: p.n], (MigrantState.AT_FENCE, MigrantState.PUSHED_BACK)))
+        zone = p.in_zone()
+        waiting = zone[np.isin(p.state[zone], (MigrantState.AT_FENCE, MigrantState.PUSHED_BACK))]
         home = self.camps.send_home(day, waiting)
         self.ledger.count("repatriated", day, p.country[home])
         self.migrants.give_up(home, self.hour)
@@ -145,6 +146,7 @@ class BorderModel(mesa.Model):
             self.escorts[i].step()
 
     def move_migrants(self) -> Tries:
+        self.people.prune()
         self.migrants.return_to_fence(self.hour)
         tries = self.migrants.try_fences(self.hour, self.rng_barriers, self.rng_migrants)
         self.migrants.walk_inside(self.hour)

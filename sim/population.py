@@ -46,6 +46,10 @@ class Population:
         self.memory_pos = np.zeros(self.capacity, dtype=np.int8)
         self._zone_lookup = np.zeros(len(MigrantState), dtype=bool)
         self._zone_lookup[list(ZONE_STATES)] = True
+        # uids of people out in the zone, ascending: queries scan these, not everyone who ever arrived (camps are
+        # queues and the departed stay departed). Ascending order keeps every query's result, and so every draw
+        # that follows it, exactly as a scan of the whole population would give.
+        self.active = np.empty(0, dtype=np.int64)
 
     def add(self, k: int, hour: int) -> np.ndarray:
         """Append `k` people arriving in camp at `hour`; grows by at least half when full. Returns uids."""
@@ -70,17 +74,33 @@ class Population:
 
     # --- selections ---------------------------------------------------------------------------------------------
 
+    def enter_zone(self, uids: np.ndarray) -> None:
+        """People leaving the camps join the active set."""
+        if not uids.size:
+            return
+        joined = np.concatenate([self.active, uids])
+        if self.active.size and uids.min() < self.active[-1]:
+            joined.sort()
+        self.active = joined
+
+    def prune(self) -> None:
+        """Drop people who have left the zone for good from the active set."""
+        self.active = self.active[self._zone_lookup[self.state[self.active]]]
+
     def in_state(self, state: MigrantState) -> np.ndarray:
-        return np.flatnonzero(self.state[: self.n] == state)
+        """People in a zone state, ascending by uid."""
+        a = self.active
+        return a[self.state[a] == state]
 
     def in_zone(self) -> np.ndarray:
         """People out in the border zone (approaching, at a fence, inside the EU zone, pushed back)."""
-        return np.flatnonzero(self._zone_lookup[self.state[: self.n]])
+        a = self.active
+        return a[self._zone_lookup[self.state[a]]]
 
     def due(self, state: MigrantState, hour: int) -> np.ndarray:
-        """People in `state` whose timer has come."""
-        s = self.state[: self.n]
-        return np.flatnonzero((s == state) & (self.t_next[: self.n] <= hour))
+        """People in a zone `state` whose timer has come."""
+        a = self.active
+        return a[(self.state[a] == state) & (self.t_next[a] <= hour)]
 
     # --- memory of failed segments ------------------------------------------------------------------------------
 

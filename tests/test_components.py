@@ -71,6 +71,7 @@ def test_population_add_grows_and_keeps_existing_data():
     first = people.add(10, hour=2)
     assert list(first) == list(range(10))
     people.state[first] = int(MigrantState.AT_FENCE)
+    people.enter_zone(first)  # queries see people who left the camps (the model does this on departure)
     people.n_attempts[first] = np.arange(10)
     people.t_next[first] = 99
     people.remember(first[:2], np.array([7, 8]))
@@ -216,3 +217,29 @@ def test_as_built_2022_fence_puts_sensors_on_20_km_of_the_bug(build_model):
     assert (b.barrier[poland & river] == NO_BARRIER).all()
     assert (b.barrier[poland & ~river] == BARRIERS.index("steel_wall")).all()
     assert b.fenced_km(Country.POLAND) == pytest.approx(186)
+
+
+def test_active_set_queries_match_a_scan_of_everyone():
+    """The active set is an optimisation only: its queries give the same uids, in the same order, as scanning
+    the whole population would."""
+    rng = np.random.default_rng(0)
+    people = Population(capacity=16)
+    uids = people.add(200, hour=0)
+    left = np.sort(rng.choice(uids, 120, replace=False))
+    people.enter_zone(left[:70])
+    people.enter_zone(left[70:])
+    people.state[left] = rng.choice([int(s) for s in MigrantState if s != MigrantState.IN_CAMP], left.size)
+    people.t_next[left] = rng.integers(0, 10, left.size)
+    people.prune()
+    state, t_next = people.state[: people.n], people.t_next[: people.n]
+    for s in (MigrantState.AT_FENCE, MigrantState.IN_EU, MigrantState.PUSHED_BACK, MigrantState.APPROACHING):
+        assert list(people.in_state(s)) == list(np.flatnonzero(state == s))
+        assert list(people.due(s, 5)) == list(np.flatnonzero((state == s) & (t_next <= 5)))
+    zone = np.isin(
+        state,
+        [
+            int(s)
+            for s in (MigrantState.APPROACHING, MigrantState.AT_FENCE, MigrantState.IN_EU, MigrantState.PUSHED_BACK)
+        ],
+    )
+    assert list(people.in_zone()) == list(np.flatnonzero(zone))
