@@ -17,6 +17,9 @@ from sim.border import Border
 from sim.config import GuardsConfig
 from sim.enums import EU_COUNTRIES, Country, Deployment, PatrolState
 
+# Patrol states as plain ints: an enum member lookup costs microseconds, and these sit in the hourly loop.
+OFF_DUTY, PATROLLING, RESPONDING, HANDLING, DIVERTED = (int(state) for state in PatrolState)
+
 #: Keeps a few patrols on even the strongest wall under `by_risk` (assumption: walls are still watched).
 VULNERABILITY_FLOOR = 0.02
 
@@ -57,7 +60,7 @@ class GuardForce:
                 self.line_lo[rows] = border.line_offset_km[c]
                 self.line_hi[rows] = border.line_offset_km[c] + border.line_length_km[c] - 1e-6
         self.hour = 0
-        self.state = np.full(n, int(PatrolState.OFF_DUTY), dtype=np.int8)
+        self.state = np.full(n, OFF_DUTY, dtype=np.int8)
         self.x_km = np.zeros(n)
         self.home_x_km = np.zeros(n)
         self.target = np.full(n, -1, dtype=np.int64)
@@ -79,7 +82,7 @@ class GuardForce:
         current = self.n_active[country]
         if target > current:
             new = rows[current:target]
-            self.state[new] = int(PatrolState.PATROLLING)
+            self.state[new] = PATROLLING
             self.n_active[country] = target
             self.redeploy(country)
             self.x_km[new] = self.home_x_km[new]
@@ -88,7 +91,7 @@ class GuardForce:
                 self.views[int(uid)] = cls(self.model, int(uid))
         elif target < current:
             gone = rows[target:current]
-            self.state[gone] = int(PatrolState.OFF_DUTY)
+            self.state[gone] = OFF_DUTY
             self.target[gone] = -1
             for uid in gone:
                 self.views.pop(int(uid)).remove()
@@ -144,17 +147,17 @@ class GuardForce:
     def advance(self, hour: int) -> None:
         """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
         self.hour = hour
-        sent = np.isin(self.state, (PatrolState.RESPONDING, PatrolState.DIVERTED))
+        sent = (self.state == RESPONDING) | (self.state == DIVERTED)
         arriving = np.flatnonzero(sent & (self.t_arrive == hour))
         self.x_km[arriving] = self.border.center_x[self.target[arriving]]
-        busy = sent | (self.state == PatrolState.HANDLING)
+        busy = sent | (self.state == HANDLING)
         done = np.flatnonzero(busy & (self.t_busy_until <= hour))
-        self.state[done] = int(PatrolState.PATROLLING)
+        self.state[done] = PATROLLING
         self.target[done] = -1
 
     def patrol(self, rng: np.random.Generator) -> None:
         """Free patrols walk their beat around their home position."""
-        free = np.flatnonzero(self.state == PatrolState.PATROLLING)
+        free = np.flatnonzero(self.state == PATROLLING)
         if not free.size:
             return
         step = self.cfg.patrol_kmh
@@ -168,8 +171,8 @@ class GuardForce:
 
     def watching(self) -> np.ndarray:
         """Patrols keeping watch: patrolling, or arrived where they were sent (not en route, handling, diverted)."""
-        arrived = (self.state == PatrolState.RESPONDING) & (self.t_arrive <= self.hour)
-        return (self.state == PatrolState.PATROLLING) | arrived
+        arrived = (self.state == RESPONDING) & (self.t_arrive <= self.hour)
+        return (self.state == PATROLLING) | arrived
 
     def sight_probability(self) -> np.ndarray:
         """Chance per hour that the patrols near a segment see one given person there.
@@ -197,19 +200,19 @@ class GuardForce:
         if not segments.size:
             return
         # most alarms come from hunts already staffed: skip those without a per-segment search
-        responding = self.state == PatrolState.RESPONDING
+        responding = self.state == RESPONDING
         have = np.bincount(self.target[responding], minlength=self.border.n)
         for s in segments[have[segments] < need]:
-            self.send(int(s), need, hour, PatrolState.RESPONDING, busy_hours=None)
+            self.send(int(s), need, hour, RESPONDING, busy_hours=None)
 
-    def send(self, segment: int, k: int, hour: int, state: PatrolState, busy_hours: int | None) -> int:
+    def send(self, segment: int, k: int, hour: int, state: int, busy_hours: int | None) -> int:
         """Send up to `k` free patrols of the segment's country; returns how many went."""
         b = self.border
-        already = int(np.count_nonzero((self.target == segment) & (self.state == state)))
-        k = k - already if state is PatrolState.RESPONDING else k
+        already = int(np.count_nonzero((self.target == segment) & (self.state == int(state))))
+        k = k - already if state == RESPONDING else k
         if k <= 0:
             return 0
-        free = np.flatnonzero((self.state == PatrolState.PATROLLING) & (self.country == b.country[segment]))
+        free = np.flatnonzero((self.state == PATROLLING) & (self.country == b.country[segment]))
         if not free.size:
             return 0
         dist = np.abs(self.x_km[free] - b.center_x[segment])
@@ -226,7 +229,7 @@ class GuardForce:
 
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
-        arrived = np.flatnonzero((self.state == PatrolState.RESPONDING) & (self.t_arrive <= hour))
+        arrived = np.flatnonzero((self.state == RESPONDING) & (self.t_arrive <= hour))
         empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
         if not arrived.size or not candidates.size:
             return empty
@@ -254,7 +257,7 @@ class GuardForce:
         targets = self.target[arrived]
         rank = np.arange(arrived.size) - np.searchsorted(targets, targets, side="left")
         busy = arrived[rank < need[targets]]
-        self.state[busy] = int(PatrolState.HANDLING)
+        self.state[busy] = HANDLING
         self.t_busy_until[busy] = hour + self.cfg.handling_hours
 
     def counts_per_segment(self) -> np.ndarray:
@@ -266,5 +269,5 @@ class GuardForce:
 
     def on_duty(self) -> np.ndarray:
         """Patrols on duty per country (index = Country)."""
-        on = self.state != PatrolState.OFF_DUTY
+        on = self.state != OFF_DUTY
         return np.bincount(self.country[on], minlength=len(Country))
