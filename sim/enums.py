@@ -94,13 +94,6 @@ ZONE_STATES: tuple[MigrantState, ...] = (
     MigrantState.IN_EU,
     MigrantState.PUSHED_BACK,
 )
-#: States that have left the system for good.
-FINAL_STATES: tuple[MigrantState, ...] = (
-    MigrantState.CROSSED,
-    MigrantState.ASYLUM,
-    MigrantState.GAVE_UP,
-    MigrantState.DIED,
-)
 
 
 class PatrolState(IntEnum):

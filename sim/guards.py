@@ -98,9 +98,8 @@ class GuardForce:
             self.n_active[country] = target
             self.redeploy(country)
 
-    def active(self, country: Country | None = None) -> np.ndarray:
-        if country is None:
-            return np.concatenate([self.active(c) for c in EU_COUNTRIES])
+    def active(self, country: Country) -> np.ndarray:
+        """A country's patrol rows on duty."""
         return self.block[country][: self.n_active[country]]
 
     def deployment_weights(self, segments: np.ndarray) -> np.ndarray:
