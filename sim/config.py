@@ -215,7 +215,7 @@ class GroupSize:
 
 @dataclass
 class EscortConfig:
-    n_units: int = nonneg(10)
+    n_units: int = nonneg(6)
     strategy: EscortStrategy = EscortStrategy.adaptive
     group_size: GroupSize = field(default_factory=GroupSize)
     min_group: int = positive(10)  # people waiting in camp before a unit leaves with a group
@@ -224,7 +224,7 @@ class EscortConfig:
     p_incident: float = prob(0.1)  # chance a unit stages an incident on arrival
     severity_weights: list[float] = field(default_factory=lambda: [0.6, 0.3, 0.1])
     incident_hours: int = positive(4)  # how long an incident ties patrols down
-    responders_per_severity: int = nonneg(2)  # patrols drawn per severity level
+    responders_per_severity: int = nonneg(6)  # patrols drawn per severity level
     diversion_km: float = nonneg(15.0)  # incidents are staged this far from the crossing point
     p_incursion: float = prob(0.05)  # chance escorts cross the line themselves after a cut
     stay_hours: int = nonneg(24)  # hours a unit stays at the line blocking returns
@@ -249,16 +249,16 @@ class TroopsConfig:
 
 @dataclass
 class GuardsConfig:
-    personnel_per_agent: int = positive(10)
-    on_duty_share: float = prob(0.33)
+    personnel_per_agent: int = positive(3)
+    on_duty_share: float = prob(0.3)
     deployment: Deployment = Deployment.by_risk
     sight_km: float = nonneg(1.0)
-    p_see: float = prob(0.5)
+    p_see: float = prob(0.2)
     patrol_kmh: float = positive(4.0)
     beat_km: float = nonneg(3.0)
     respond_kmh: float = positive(15.0)
-    responders_per_alarm: int = positive(2)
-    capacity_per_hour: int = positive(15)
+    responders_per_alarm: int = positive(4)
+    capacity_per_hour: int = positive(5)
     p_apprehend: float = prob(0.6)
     handling_hours: int = nonneg(3)
     pursuit_hours: int = positive(3)
