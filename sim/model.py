@@ -68,6 +68,7 @@ class BorderModel(mesa.Model):
         self.choice = SegmentChoice(self.cfg.escort, self.border.n, self.cfg.escort.n_units, self.rng_escorts)
         self.escorts = [BelarusianEscort(self, unit) for unit in range(self.cfg.escort.n_units)]
         self._groups = 0
+        self._people_with_agents = 0  # people 0.. this-1 have their Migrant agent (see `agents_by_type`)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "in_camps": lambda m: len(m.camps),
@@ -84,6 +85,35 @@ class BorderModel(mesa.Model):
             else 0
             for c in EU_COUNTRIES
         }
+
+    # --- Mesa agents: people get their Migrant agent when someone looks -----------------------------------------
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents, every person who has arrived among them (see `agents_by_type`)."""
+        self._register_people()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """Agents by class: `[Migrant]` is everyone who has arrived, `[PolishGuard]` the Polish patrols on duty.
+
+        Why lazily: the model moves people as arrays and never needs their agents, while registering one Mesa agent
+        per arrival cost ~10% of a full-scale run. So each arrival's `Migrant` view is created the first time
+        anyone asks for the model's agents: the same agents, in arrival order, as if made on arrival.
+        """
+        self._register_people()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._register_people()
+        return super().agent_types
+
+    def _register_people(self) -> None:
+        for uid in range(self._people_with_agents, self.people.n):
+            Migrant(self, uid)
+        self._people_with_agents = self.people.n
 
     # --- the schedule -------------------------------------------------------------------------------------------
 
@@ -137,8 +167,6 @@ class BorderModel(mesa.Model):
             return
         uids = self.people.add(k, self.hour)
         self.camps.admit(uids)
-        for uid in uids:
-            Migrant(self, int(uid))
         self.ledger.add("camp_arrivals", self.day, int(Country.BELARUS), k)
 
     def move_escorts(self) -> None:
@@ -176,7 +204,9 @@ class BorderModel(mesa.Model):
         self.guards.remember_breaches(p.segment[breached])
         inside = p.in_state(MigrantState.IN_EU)
         # those who breached this hour already had their draw at the line
-        untracked = inside[~p.tracked[inside] & ~np.isin(inside, tries.uids)]
+        tried = np.zeros(p.n, dtype=bool)
+        tried[tries.uids] = True
+        untracked = inside[~p.tracked[inside] & ~tried[inside]]
         spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
         p.tracked[spotted] = True
         found = np.concatenate([tries.uids[seen], spotted])
