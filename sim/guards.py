@@ -8,6 +8,7 @@ hour, alarms dispatch the nearest free patrols, and each segment's arrived patro
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -297,48 +298,38 @@ class FreePatrols:
     Why: picking the k patrols nearest an alarm by sorting the whole force by distance cost a sort of ~1,500
     positions per alarm, several alarms an hour, and was the largest cost of a full-scale run. Here each country's
     positions are sorted once per dispatch (only if it has an alarm); a pick bisects to the alarm, looks at the
-    k closest free patrols on either side and takes every free patrol within the k-th nearest distance, so it
-    returns exactly what the full stable sort did: nearest first, ties to the lower row. Picked patrols are
-    struck off in a set rather than deleted, and picks are few, so plain Python on small slices beats numpy.
+    k closest on either side and takes every patrol within the k-th nearest distance, so it returns exactly what
+    the full stable sort did: nearest first, ties to the lower row. Picks are few (k is a handful), so plain
+    Python lists, bisected and shortened in place, beat numpy calls here.
     """
 
     def __init__(self, force: GuardForce) -> None:
         self.force = force
         self.free = np.flatnonzero(force.state == PATROLLING)
-        self.sorted: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self.taken: set[int] = set()
+        self.sorted: dict[int, tuple[list[int], list[float]]] = {}
 
-    def _country(self, country: int) -> tuple[np.ndarray, np.ndarray]:
+    def _country(self, country: int) -> tuple[list[int], list[float]]:
         if country not in self.sorted:
             rows = self.free[self.force.country[self.free] == country]
-            xs = self.force.x_km[rows]
-            order = np.argsort(xs, kind="stable")  # rows ascend, so equal positions stay in row order
-            self.sorted[country] = rows[order], xs[order]
+            order = np.argsort(self.force.x_km[rows], kind="stable")  # rows ascend: equal positions keep row order
+            self.sorted[country] = rows[order].tolist(), self.force.x_km[rows[order]].tolist()
         return self.sorted[country]
 
     def take(self, country: int, at_km: float, k: int) -> list[int]:
-        """Strike off and return the `k` free patrols of `country` nearest `at_km` (all that are left if fewer)."""
+        """Remove and return the `k` free patrols of `country` nearest `at_km` (all of them if fewer)."""
         rows, xs = self._country(country)
-        n, taken = rows.size, self.taken
+        n = len(rows)
         if k <= 0 or n == 0:
             return []
-        # the k nearest free patrols lie among the k free closest on either side; struck-off ones may sit between
-        i = int(np.searchsorted(xs, at_km))
-        wide = k + len(taken)
-        lo, hi = max(0, i - wide), min(n, i + wide)
-        near = sorted(
-            abs(x - at_km) for r, x in zip(rows[lo:hi].tolist(), xs[lo:hi].tolist(), strict=True) if r not in taken
-        )
-        if len(near) > k:
-            kth = near[k - 1]
+        lo, hi = 0, n
+        if k < n:
+            # the k nearest lie among the k closest on either side; every patrol as near as the k-th is a candidate
+            i = bisect_left(xs, at_km)
+            kth = sorted([abs(x - at_km) for x in xs[max(0, i - k) : i + k]])[k - 1]
             slack = kth * 1e-9 + 1e-9  # x - at and at ± kth round differently; extra candidates sort out below
-            lo = int(np.searchsorted(xs, at_km - kth - slack, side="left"))
-            hi = int(np.searchsorted(xs, at_km + kth + slack, side="right"))
-        elif lo > 0 or hi < n:  # few free ones left: look at the whole line
-            lo, hi = 0, n
-        candidates = [
-            (abs(x - at_km), r) for r, x in zip(rows[lo:hi].tolist(), xs[lo:hi].tolist(), strict=True) if r not in taken
-        ]
-        pick = [r for _, r in sorted(candidates)[:k]]
-        taken.update(pick)
+            lo, hi = bisect_left(xs, at_km - kth - slack, 0, i), bisect_right(xs, at_km + kth + slack, i)
+        chosen = sorted(range(lo, hi), key=lambda j: (abs(xs[j] - at_km), rows[j]))[:k]
+        pick = [rows[j] for j in chosen]
+        for j in sorted(chosen, reverse=True):
+            del rows[j], xs[j]
         return pick
