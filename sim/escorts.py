@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from sim.model import BorderModel
 
 
+#: By state: is a person in the EU, as Minsk sees it (inside the zone, crossed, or claiming asylum)?
+IN_EU_AS_MINSK_SEES = np.isin(
+    np.arange(len(MigrantState)), [MigrantState.IN_EU, MigrantState.CROSSED, MigrantState.ASYLUM]
+)
+
+
 class SegmentChoice:
     """Where units lead their groups: `random`, `weakest` (as the unit sees fence and patrols), or `adaptive`
     (Thompson sampling on each segment's record of groups getting through)."""
@@ -148,8 +154,7 @@ class BelarusianEscort(mesa.Agent):
         """Go back to the camps, reporting how the group fared (adaptive units learn from it)."""
         model = self.model
         states = model.people.state[self.members]
-        in_eu = (MigrantState.IN_EU, MigrantState.CROSSED, MigrantState.ASYLUM)  # in the EU, as Minsk sees it
-        through = np.count_nonzero(np.isin(states, in_eu))
+        through = np.count_nonzero(IN_EU_AS_MINSK_SEES[states])
         stopped = np.count_nonzero(states != MigrantState.DIED) - through
         model.choice.learn(self.unit, self.segment, through, stopped)
         self.members = np.empty(0, dtype=np.int64)

@@ -172,8 +172,9 @@ class GuardForce:
         x, home = self.x_km[free], self.home_x_km[free]
         wander = x + rng.uniform(-step, step, free.size)
         beat = self.cfg.beat_km
-        toward = x + np.clip(home - x, -step, step)
-        far = np.abs(home - x) > beat
+        gap = home - x
+        toward = x + np.clip(gap, -step, step)
+        far = np.abs(gap) > beat
         moved = np.where(far, toward, np.clip(wander, home - beat, home + beat))
         self.x_km[free] = np.clip(moved, self.line_lo[free], self.line_hi[free])
 

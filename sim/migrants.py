@@ -17,6 +17,14 @@ from sim.enums import MigrantState
 from sim.ledger import Ledger
 from sim.population import NEVER, Population
 
+# States as plain ints: an enum member lookup costs microseconds, and these sit in the hourly loop.
+APPROACHING, AT_FENCE, IN_EU, PUSHED_BACK = (
+    int(s) for s in (MigrantState.APPROACHING, MigrantState.AT_FENCE, MigrantState.IN_EU, MigrantState.PUSHED_BACK)
+)
+CROSSED, ASYLUM, GAVE_UP, DIED = (
+    int(s) for s in (MigrantState.CROSSED, MigrantState.ASYLUM, MigrantState.GAVE_UP, MigrantState.DIED)
+)
+
 
 @dataclass
 class Tries:
@@ -36,12 +44,15 @@ class Migrants:
         self.day = 0
 
     def _count(self, name: str, uids: np.ndarray) -> None:
-        self.ledger.count(name, self.day, self.people.country[uids])
+        if uids.size:
+            self.ledger.count(name, self.day, self.people.country[uids])
 
-    def _leave(self, uids: np.ndarray, state: MigrantState, hour: int, counter: str) -> None:
+    def _leave(self, uids: np.ndarray, state: int, hour: int, counter: str) -> None:
         """People leave the system for good."""
+        if not uids.size:
+            return
         p = self.people
-        p.state[uids] = int(state)
+        p.state[uids] = state
         p.t_done[uids] = hour
         p.t_next[uids] = NEVER
         p.tracked[uids] = False
@@ -52,7 +63,7 @@ class Migrants:
     def depart(self, uids: np.ndarray, segment: int, group: int, hour: int, arrive_hour: int) -> None:
         """An escorted group leaves the camps for a segment."""
         p = self.people
-        p.state[uids] = int(MigrantState.APPROACHING)
+        p.state[uids] = APPROACHING
         p.country[uids] = self.border.country[segment]
         p.segment[uids] = segment
         p.group[uids] = group
@@ -64,8 +75,8 @@ class Migrants:
     def reach_line(self, uids: np.ndarray, hour: int) -> None:
         """A group reaches its fence segment (those of it still on the way: some may have died)."""
         p = self.people
-        uids = uids[p.state[uids] == MigrantState.APPROACHING]
-        p.state[uids] = int(MigrantState.AT_FENCE)
+        uids = uids[p.state[uids] == APPROACHING]
+        p.state[uids] = AT_FENCE
         p.t_segment[uids] = hour
         p.t_next[uids] = hour
         p.y_km[uids] = 0.0
@@ -76,7 +87,7 @@ class Migrants:
 
         Breach draws come from `rng` (the barriers stream), moves from `rng_move` (the migrants stream)."""
         p, cfg = self.people, self.cfg
-        due = p.due(MigrantState.AT_FENCE, hour)
+        due = p.due(AT_FENCE, hour)
         tired = (p.n_attempts[due] >= cfg.max_attempts) | (hour - p.t_zone[due] >= cfg.max_zone_days * 24)
         self.give_up(due[tired], hour)
         due = due[~tired]
@@ -99,7 +110,7 @@ class Migrants:
         segs = p.segment[uids]
         delay = self.border.delay_hours(segs)
         whole = np.floor(delay)
-        p.state[uids] = int(MigrantState.IN_EU)
+        p.state[uids] = IN_EU
         # whole hours of delay wait at the line; the fraction is walked off the first hour's progress
         p.y_km[uids] = -(delay - whole) * self.cfg.walk_kmh_eu * self.border.walk_factor[segs]
         p.tracked[uids] = False
@@ -135,10 +146,10 @@ class Migrants:
     def walk_inside(self, hour: int) -> np.ndarray:
         """People inside the EU zone walk inland; reaching the interior line is a crossing."""
         p, b = self.people, self.border
-        walking = p.due(MigrantState.IN_EU, hour)
+        walking = p.due(IN_EU, hour)
         p.y_km[walking] += self.cfg.walk_kmh_eu * b.walk_factor[p.segment[walking]]
         crossed = walking[p.y_km[walking] >= b.eu_depth_km - 1e-9]
-        self._leave(crossed, MigrantState.CROSSED, hour, "crossings")
+        self._leave(crossed, CROSSED, hour, "crossings")
         self.ledger.count_segments("crossings", p.segment[crossed])
         return crossed
 
@@ -146,7 +157,7 @@ class Migrants:
         """Set down on the Belarusian side; rest, or be forced straight back where escorts block the way.
         Those pushed back `max_pushbacks` times give up."""
         p = self.people
-        p.state[uids] = int(MigrantState.PUSHED_BACK)
+        p.state[uids] = PUSHED_BACK
         p.n_pushbacks[uids] += 1
         p.tracked[uids] = False
         p.y_km[uids] = -0.5
@@ -158,17 +169,17 @@ class Migrants:
     def return_to_fence(self, hour: int) -> None:
         """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""
         p = self.people
-        back = p.due(MigrantState.PUSHED_BACK, hour)
-        p.state[back] = int(MigrantState.AT_FENCE)
+        back = p.due(PUSHED_BACK, hour)
+        p.state[back] = AT_FENCE
         p.y_km[back] = 0.0
         p.t_segment[back] = hour
         p.t_next[back] = hour
 
     def claim_asylum(self, uids: np.ndarray, hour: int) -> None:
-        self._leave(uids, MigrantState.ASYLUM, hour, "asylum_claims")
+        self._leave(uids, ASYLUM, hour, "asylum_claims")
 
     def give_up(self, uids: np.ndarray, hour: int) -> None:
-        self._leave(uids, MigrantState.GAVE_UP, hour, "gave_up")
+        self._leave(uids, GAVE_UP, hour, "gave_up")
 
     def die(self, uids: np.ndarray, hour: int) -> None:
-        self._leave(uids, MigrantState.DIED, hour, "deaths")
+        self._leave(uids, DIED, hour, "deaths")

@@ -25,7 +25,7 @@ from sim.escorts import BelarusianEscort, SegmentChoice
 from sim.exposure import Exposure
 from sim.guards import GuardForce, patrols_for
 from sim.ledger import Ledger
-from sim.migrants import Migrants, Tries
+from sim.migrants import IN_EU, Migrants, Tries
 from sim.policy import Policy
 from sim.population import Population
 from sim.rng import named_streams
@@ -202,7 +202,7 @@ class BorderModel(mesa.Model):
         p.tracked[breached] = True
         p.breach_seen[breached] = True
         self.guards.remember_breaches(p.segment[breached])
-        inside = p.in_state(MigrantState.IN_EU)
+        inside = p.in_state(IN_EU)
         # those who breached this hour already had their draw at the line
         tried = np.zeros(p.n, dtype=bool)
         tried[tries.uids] = True

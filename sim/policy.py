@@ -26,10 +26,11 @@ class Policy:
             pol = getattr(cfg.policy, c.label)
             start = calendar.day_of(pol.pushback_from) if pol.pushback_from else 0
             self.pushback_share[c] = np.where(days >= start, pol.pushback_share, 0.0)
+        # day x country, read every hour by apprehensions
+        self._share_table = np.zeros((calendar.days, len(Country)))
+        for c in EU_COUNTRIES:
+            self._share_table[:, int(c)] = self.pushback_share[c]
 
     def share_table(self, day: int) -> np.ndarray:
         """Pushback share in force today, indexed by Country (0 for Belarus)."""
-        table = np.zeros(len(Country))
-        for c in EU_COUNTRIES:
-            table[int(c)] = self.pushback_share[c][day]
-        return table
+        return self._share_table[day]

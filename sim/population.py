@@ -87,7 +87,7 @@ class Population:
         """Drop people who have left the zone for good from the active set."""
         self.active = self.active[self._zone_lookup[self.state[self.active]]]
 
-    def in_state(self, state: MigrantState) -> np.ndarray:
+    def in_state(self, state: int) -> np.ndarray:
         """People in a zone state, ascending by uid."""
         a = self.active
         return a[self.state[a] == state]
@@ -97,7 +97,7 @@ class Population:
         a = self.active
         return a[self._zone_lookup[self.state[a]]]
 
-    def due(self, state: MigrantState, hour: int) -> np.ndarray:
+    def due(self, state: int, hour: int) -> np.ndarray:
         """People in a zone `state` whose timer has come."""
         a = self.active
         return a[(self.state[a] == state) & (self.t_next[a] <= hour)]
