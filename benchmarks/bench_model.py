@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import resource
 import time
 import tracemalloc
 from pathlib import Path
@@ -50,6 +51,7 @@ def bench_model(scenario: str, days: int | None) -> dict:
     model = BorderModel(cfg).run(progress=False)
     wall = time.perf_counter() - start
     ah = agent_hours(model)
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB; whole process so far
     peak_people = int(max(model.ledger.stocks["in_camps"].sum(axis=1).max(), 0))
     return {
         "scenario": scenario,
@@ -63,6 +65,7 @@ def bench_model(scenario: str, days: int | None) -> dict:
         "agent_hours": ah,
         "agent_hours_per_second": ah / wall,
         "mean_agents": ah / model.hour,
+        "process_max_rss_mb": max_rss_mb,
     }
 
 
@@ -94,16 +97,31 @@ def bench_reference(n_agents: int, hours: int, width: int, height: int) -> dict:
     return {"agents": n_agents, "hours": hours, "wall_seconds": wall, "agent_hours_per_second": n_agents * hours / wall}
 
 
+def moore_neighbours(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbour table of a non-toroidal Moore grid (cell = x * height + y), as Mesa's grid links its cells:
+    `table[cell, :degree[cell]]` are the cell's neighbours (8 inside, 5 on an edge, 3 in a corner)."""
+    cx, cy = (a.ravel() for a in np.meshgrid(np.arange(width), np.arange(height), indexing="ij"))
+    table = np.full((width * height, 8), -1, dtype=np.int64)
+    degree = np.zeros(width * height, dtype=np.int64)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            if dx or dy:
+                nx, ny = cx + dx, cy + dy
+                inside = np.flatnonzero((nx >= 0) & (nx < width) & (ny >= 0) & (ny < height))
+                table[inside, degree[inside]] = nx[inside] * height + ny[inside]
+                degree[inside] += 1
+    return table, degree
+
+
 def bench_limit(n_agents: int, hours: int, width: int, height: int, seed: int = 0) -> dict:
-    """(c) The same random moves, one numpy update per hour."""
+    """(c) The same random moves (to a uniformly chosen neighbour cell, as `select_random_cell` does), one numpy
+    update of all agents per hour."""
     rng = np.random.default_rng(seed)
-    x = rng.integers(0, width, n_agents)
-    y = rng.integers(0, height, n_agents)
+    table, degree = moore_neighbours(width, height)
+    cell = rng.integers(0, width * height, n_agents)
     start = time.perf_counter()
     for _ in range(hours):
-        step = rng.integers(-1, 2, (2, n_agents))
-        x = np.clip(x + step[0], 0, width - 1)
-        y = np.clip(y + step[1], 0, height - 1)
+        cell = table[cell, (rng.random(n_agents) * degree[cell]).astype(np.int64)]
     wall = time.perf_counter() - start
     return {"agents": n_agents, "hours": hours, "wall_seconds": wall, "agent_hours_per_second": n_agents * hours / wall}
 
@@ -137,7 +155,7 @@ def main() -> None:
         print(
             f"{scenario}: {a['days']} days, {a['people']:,} people (peak {a['peak_in_camps']:,} in camps, "
             f"{a['peak_in_zone']:,} in the zone), up to {a['patrols_max']:,} patrols, "
-            f"peak traced memory {a['peak_traced_memory_mb']:.0f} MB"
+            f"peak traced memory {a['peak_traced_memory_mb']:.0f} MB (process max RSS {a['process_max_rss_mb']:.0f} MB)"
         )
         for name, row in (("(a) model", a), ("(b) reference Mesa", b), ("(c) numpy limit", c)):
             print(f"  {name:20} {row['wall_seconds']:8.2f} s  {row['agent_hours_per_second']:>14,.0f} agent-hours/s")

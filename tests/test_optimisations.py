@@ -1,0 +1,161 @@
+"""The speed-ups are exact: each fast path is checked against the straightforward code it replaced.
+
+The model's outputs are pinned by `tests/baseline.json`, regenerated at the recalibration that preceded the speed
+work and unchanged by it (`test_baseline.py`). These tests check the pieces on their own, on inputs built to hit
+the awkward cases (ties in distance, few free patrols, alarms next to each other), so a later change to a fast path
+that breaks exactness fails here with a readable difference rather than as a changed hash.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.enums import EU_COUNTRIES, MigrantState
+from sim.guards import OFF_DUTY, PATROLLING, RESPONDING, FreePatrols, GuardForce
+
+
+def naive_nearest(force: GuardForce, taken: set[int], country: int, at_km: float, k: int) -> list[int]:
+    """What `send` did before: every free patrol of the country, stably sorted by distance, the first k."""
+    free = np.flatnonzero((force.state == PATROLLING) & (force.country == country))
+    free = np.array([r for r in free if r not in taken], dtype=np.int64)
+    if not free.size:
+        return []
+    order = np.argsort(np.abs(force.x_km[free] - at_km), kind="stable")
+    return free[order[:k]].tolist()
+
+
+def naive_dispatch(force: GuardForce, alarm_segments: np.ndarray, hour: int) -> None:
+    """The dispatch loop as it was: one full search of the force per alarm segment."""
+    b, cfg = force.border, force.cfg
+    for s in np.unique(alarm_segments):
+        k = cfg.responders_per_alarm - int(np.count_nonzero((force.target == s) & (force.state == RESPONDING)))
+        if k <= 0:
+            continue
+        free = np.flatnonzero((force.state == PATROLLING) & (force.country == b.country[s]))
+        if not free.size:
+            continue
+        pick = free[np.argsort(np.abs(force.x_km[free] - b.center_x[s]), kind="stable")[:k]]
+        travel = np.ceil(np.abs(force.x_km[pick] - b.center_x[s]) / cfg.respond_kmh).astype(np.int64)
+        force.state[pick] = RESPONDING
+        force.target[pick] = s
+        force.t_arrive[pick] = hour + travel
+        force.t_busy_until[pick] = hour + travel + cfg.pursuit_hours
+        force.x_km[pick[travel == 0]] = b.center_x[s]
+
+
+def _snapshot(force: GuardForce) -> dict[str, np.ndarray]:
+    return {name: getattr(force, name).copy() for name in ("state", "target", "t_arrive", "t_busy_until", "x_km")}
+
+
+def _restore(force: GuardForce, snap: dict[str, np.ndarray]) -> None:
+    for name, values in snap.items():
+        getattr(force, name)[:] = values
+
+
+@pytest.fixture(scope="module")
+def busy_model(run_model):
+    """A model in the thick of autumn 2021 (the Polish force at 15,000 troops, hunts under way)."""
+    return run_model("start_date=2021-11-01", "days=3", "troops.ramp.poland=[]")
+
+
+def test_free_patrol_picks_equal_a_full_stable_sort_even_with_ties(busy_model):
+    force = busy_model.guards
+    snap = _snapshot(force)
+    rng = np.random.default_rng(11)
+    try:
+        for trial in range(40):
+            # positions on a coarse grid, so that equal distances (same spot, or mirror images) are common
+            active = np.flatnonzero(force.state != OFF_DUTY)
+            force.state[active] = np.where(rng.random(active.size) < 0.8, PATROLLING, RESPONDING)
+            for c in EU_COUNTRIES:
+                rows = active[force.country[active] == int(c)]
+                lo, hi = force.line_lo[rows[0]], force.line_hi[rows[0]]
+                force.x_km[rows] = np.clip(lo + np.round(rng.uniform(0, hi - lo, rows.size) / 2.5) * 2.5, lo, hi)
+            index, taken = FreePatrols(force), set()
+            for _ in range(25):
+                country = int(EU_COUNTRIES[rng.integers(len(EU_COUNTRIES))])
+                rows = np.flatnonzero(force.country == country)
+                at = float(force.x_km[rows[rng.integers(rows.size)]]) + float(rng.choice([0.0, 1.25, -2.5]))
+                k = int(rng.integers(1, 7))
+                expected = naive_nearest(force, taken, country, at, k)
+                assert index.take(country, at, k) == expected, (trial, country, at, k)
+                taken.update(expected)
+    finally:
+        _restore(force, snap)
+
+
+def test_picks_run_out_gracefully_when_few_patrols_are_free(busy_model):
+    force = busy_model.guards
+    snap = _snapshot(force)
+    try:
+        country = int(EU_COUNTRIES[0])
+        rows = np.flatnonzero((force.country == country) & (force.state != OFF_DUTY))
+        force.state[rows] = RESPONDING
+        force.state[rows[:3]] = PATROLLING
+        index = FreePatrols(force)
+        first = index.take(country, float(force.x_km[rows[1]]), 2)
+        assert first == naive_nearest(force, set(), country, float(force.x_km[rows[1]]), 2)
+        assert sorted(first + index.take(country, 0.0, 5)) == sorted(rows[:3].tolist())
+        assert index.take(country, 0.0, 5) == []
+    finally:
+        _restore(force, snap)
+
+
+def test_dispatch_sends_the_same_patrols_as_the_one_search_per_alarm_it_replaced(busy_model):
+    force, people = busy_model.guards, busy_model.people
+    snap = _snapshot(force)
+    rng = np.random.default_rng(5)
+    hour = busy_model.hour
+    try:
+        for _ in range(20):
+            # alarms on random segments, clustered as escorted groups make them: neighbours compete for patrols
+            centre = rng.integers(busy_model.border.n, size=3)
+            alarms = np.clip(np.concatenate([centre + d for d in (-1, 0, 1, 2)]), 0, busy_model.border.n - 1)
+            _restore(force, snap)
+            naive_dispatch(force, alarms, hour)
+            expected = _snapshot(force)
+            _restore(force, snap)
+            force.dispatch(alarms, hour)
+            for name, values in _snapshot(force).items():
+                np.testing.assert_array_equal(values, expected[name], err_msg=name)
+        assert people.n > 0
+    finally:
+        _restore(force, snap)
+
+
+def test_sight_probability_counts_every_watching_patrol_within_reach(busy_model):
+    force, b, cfg = busy_model.guards, busy_model.border, busy_model.cfg.guards
+    watching = force.watching()
+    reach = cfg.sight_km * b.sight_factor
+    expected = np.empty(b.n)
+    for s in range(b.n):
+        near = (
+            watching
+            & (force.country == b.country[s])
+            & (force.x_km >= b.start_x[s] - reach[s])
+            & (force.x_km <= b.start_x[s] + b.length_km[s] + reach[s])
+        )
+        coverage = min(1.0, 2 * reach[s] / b.length_km[s])
+        expected[s] = 1.0 - (1.0 - cfg.p_see * coverage) ** np.count_nonzero(near)
+    np.testing.assert_array_equal(force.sight_probability(), expected)
+
+
+def test_every_person_has_a_migrant_agent_with_their_state(build_model):
+    """Migrant agents are made when someone asks (not per arrival), and then for everyone, in arrival order."""
+    from sim import Migrant
+
+    model = build_model("days=6", "progress=false")
+    for _ in range(3 * 24):
+        model.step()
+    migrants = list(model.agents_by_type[Migrant])
+    assert [m.uid for m in migrants] == list(range(model.people.n))
+    assert [int(m.state) for m in migrants] == model.people.state[: model.people.n].tolist()
+    assert any(m.state is not MigrantState.IN_CAMP for m in migrants)
+    seen = model.people.n
+    model.run(progress=False)
+    assert model.people.n > seen
+    everyone = list(model.agents_by_type[Migrant])
+    assert [m.uid for m in everyone] == list(range(model.people.n))
+    assert everyone[:seen] == migrants  # the same agent objects as before, none made twice
+    assert len(model.agents) == model.people.n + len(model.escorts) + len(model.guards.views)
