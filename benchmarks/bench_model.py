@@ -2,6 +2,7 @@
 
     python benchmarks/bench_model.py            # full autumn2021 and surge seasons (a few minutes)
     python benchmarks/bench_model.py --quick    # 30 days of each, under a minute
+    python benchmarks/bench_model.py --days 60 --repeat 1 --out /tmp/bench.json
 
 Side by side, in one process on one machine:
   (a) the full model on `autumn2021` and on `surge`;
@@ -11,7 +12,9 @@ Side by side, in one process on one machine:
 An agent-hour is one person not yet out of the system (waiting in a camp or out in the zone), or one guard patrol
 or escort unit on duty, alive for one hour. The script prints wall time and agent-hours per second for each, the
 ratios (a)/(b) and (a)/(c) in agent-hours per second, and the wall-time ratio surge/autumn2021, and writes them
-to benchmarks/results.json. Numbers are measured here, on this machine; nothing is asserted.
+to benchmarks/results.json. (a) and (c) are timed `--repeat` times and the fastest run is kept (the usual way to
+read a timing on a machine that does other things); (b), minutes long, runs once. Numbers are measured here, on
+this machine; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -139,17 +142,22 @@ def peak_memory_mb(scenario: str, days: int | None) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="30 days of each scenario instead of the season")
+    parser.add_argument("--days", type=int, help="this many days of each scenario (overrides --quick)")
+    parser.add_argument("--repeat", type=int, default=3, help="time (a) and (c) this many times, keep the fastest")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (JSON)")
     args = parser.parse_args()
-    days = 30 if args.quick else None
+    days = args.days or (30 if args.quick else None)
     results: dict = {"python": platform.python_version(), "mesa": mesa.__version__, "machine": platform.machine()}
     results["quick"] = args.quick
+    results["days"] = days
+    results["repeat"] = args.repeat
     grid = BorderModel(load_config(["days=1"])).border
     width, height = grid.n_cells_x, grid.n_cells_y
     for scenario in ("autumn2021", "surge"):
-        a = bench_model(scenario, days)
+        a = min((bench_model(scenario, days) for _ in range(args.repeat)), key=lambda row: row["wall_seconds"])
         n, hours = max(1, round(a["mean_agents"])), a["hours"]
         b = bench_reference(n, hours, width, height)
-        c = bench_limit(n, hours, width, height)
+        c = min((bench_limit(n, hours, width, height) for _ in range(args.repeat)), key=lambda row: row["wall_seconds"])
         a["peak_traced_memory_mb"] = peak_memory_mb(scenario, days)
         results[scenario] = {"model": a, "reference": b, "limit": c}
         print(
@@ -174,8 +182,8 @@ def main() -> None:
         f"ratio_vs_limit {results['ratio_vs_limit']:.2f} (target >= 0.1); "
         f"surge/autumn2021 wall time {results['surge_over_autumn2021']:.1f} (target <= ~5)"
     )
-    write_json(RESULTS, results)
-    print(f"wrote {RESULTS}")
+    write_json(args.out, results)
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

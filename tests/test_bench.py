@@ -1,0 +1,76 @@
+"""The benchmark script counts what it says it counts, and runs end to end (tiny sizes; no timing is asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from sim.enums import MigrantState
+from sim.guards import OFF_DUTY
+
+FINAL = [MigrantState.CROSSED, MigrantState.ASYLUM, MigrantState.GAVE_UP, MigrantState.DIED]
+
+
+def _bench_module(repo):
+    spec = importlib.util.spec_from_file_location("bench_model", repo / "benchmarks" / "bench_model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_agent_hours_are_people_in_the_system_plus_patrols_and_escorts_each_hour(repo, build_model):
+    """Counted hour by hour while stepping, the agent-hours equal what the benchmark derives from the finished run."""
+    bench = _bench_module(repo)
+    model = build_model("days=3", "progress=false")
+    counted = 0
+    while model.running:
+        model.step()
+        # hour h counts everyone who arrived by h and is still in the system at its end (the hour a person leaves
+        # in is not counted), the patrols on duty and the escort units
+        p = model.people
+        counted += int(np.count_nonzero(~np.isin(p.state[: p.n], FINAL)))
+        counted += int(np.count_nonzero(model.guards.state != OFF_DUTY)) + len(model.escorts)
+    assert bench.agent_hours(model) == counted
+
+
+def test_limit_moves_to_a_uniform_neighbour_of_a_moore_grid(repo):
+    bench = _bench_module(repo)
+    table, degree = bench.moore_neighbours(4, 3)
+    assert degree.tolist() == [3, 5, 3, 5, 8, 5, 5, 8, 5, 3, 5, 3]
+    corner = table[0, : degree[0]]
+    assert sorted(corner.tolist()) == [1, 3, 4]  # (0,1), (1,0), (1,1) with cell = x * height + y
+    assert (table[degree < 8, 7] == -1).all()
+
+
+def test_bench_script_writes_the_ratios_the_issue_asks_for(repo, tmp_path):
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(repo / "benchmarks" / "bench_model.py"),
+            "--days",
+            "2",
+            "--repeat",
+            "1",
+            "--out",
+            str(out),
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(out.read_text())
+    for key in ("ratio_vs_reference", "ratio_vs_limit", "surge_over_autumn2021"):
+        assert np.isfinite(data[key]) and data[key] > 0, key
+    for scenario in ("autumn2021", "surge"):
+        a, b, c = (data[scenario][part] for part in ("model", "reference", "limit"))
+        assert a["hours"] == b["hours"] == c["hours"] == 48
+        assert b["agents"] == c["agents"] == round(a["mean_agents"])
+        assert a["agent_hours"] > 0 and a["peak_traced_memory_mb"] > 0
+    assert "ratio_vs_reference" in result.stdout
