@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SWEEP  := results/sweeps/quick_compare/$(shell date +%Y-%m-%d_%H-%M-%S)
+VIZ_PORT ?= 8765
+LAB_PORT ?= 8888
 
-.PHONY: setup run scenario test lint bench clean
+.PHONY: setup run scenario test lint bench viz notebooks clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +19,18 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $(VENV)/.installed-viz $@
+
+$(VENV)/.installed-viz: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[viz]'
+	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-notebooks: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[notebooks]'
 	touch $(VENV)/.installed $@
 
 setup: $(VENV)/.installed-dev
@@ -38,6 +52,17 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_model.py
+
+# The interactive border map on this machine only (127.0.0.1); open http://localhost:$(VIZ_PORT)
+viz: $(VENV)/.installed-viz
+	@echo "open http://localhost:$(VIZ_PORT) (Ctrl-C stops the app)"
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=false $(BIN)/solara run sim/app.py --host 127.0.0.1 --port $(VIZ_PORT) \
+		--no-open --no-check-version --production
+
+# The tutorial notebooks in JupyterLab, on this machine only (--allow-root: as root, e.g. in a container)
+notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/python -m jupyter lab --ip 127.0.0.1 --port $(LAB_PORT) $(if $(filter 0,$(shell id -u)),--allow-root) \
+		experiments/
 
 clean:
 	rm -rf $(VENV) results
