@@ -156,16 +156,16 @@ class GuardForce:
         """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
         self.hour = hour
         sent = (self.state == RESPONDING) | (self.state == DIVERTED)
-        arriving = np.flatnonzero(sent & (self.t_arrive == hour))
+        arriving = np.nonzero(sent & (self.t_arrive == hour))[0]
         self.x_km[arriving] = self.border.center_x[self.target[arriving]]
         busy = sent | (self.state == HANDLING)
-        done = np.flatnonzero(busy & (self.t_busy_until <= hour))
+        done = np.nonzero(busy & (self.t_busy_until <= hour))[0]
         self.state[done] = PATROLLING
         self.target[done] = -1
 
     def patrol(self, rng: np.random.Generator) -> None:
         """Free patrols walk their beat around their home position."""
-        free = np.flatnonzero(self.state == PATROLLING)
+        free = np.nonzero(self.state == PATROLLING)[0]
         if not free.size:
             return
         step = self.cfg.patrol_kmh
@@ -173,10 +173,11 @@ class GuardForce:
         wander = x + rng.uniform(-step, step, free.size)
         beat = self.cfg.beat_km
         gap = home - x
-        toward = x + np.clip(gap, -step, step)
+        # np.minimum(np.maximum(...)) is np.clip without its Python wrapper (called three times an hour)
+        toward = x + np.minimum(np.maximum(gap, -step), step)
         far = np.abs(gap) > beat
-        moved = np.where(far, toward, np.clip(wander, home - beat, home + beat))
-        self.x_km[free] = np.clip(moved, self.line_lo[free], self.line_hi[free])
+        moved = np.where(far, toward, np.minimum(np.maximum(wander, home - beat), home + beat))
+        self.x_km[free] = np.minimum(np.maximum(moved, self.line_lo[free]), self.line_hi[free])
 
     def watching(self) -> np.ndarray:
         """Patrols keeping watch: patrolling, or arrived where they were sent (not en route, handling, diverted)."""
@@ -199,7 +200,7 @@ class GuardForce:
     def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:
         """Send the nearest free patrols of the segment's country to each alarm (unless enough are on it)."""
         need = self.cfg.responders_per_alarm
-        segments = np.flatnonzero(np.bincount(alarm_segments, minlength=self.border.n))  # sorted, unique
+        segments = np.nonzero(np.bincount(alarm_segments, minlength=self.border.n))[0]  # sorted, unique
         if not segments.size:
             return
         # most alarms come from hunts already staffed: skip those without a per-segment search
@@ -249,7 +250,7 @@ class GuardForce:
 
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
-        arrived = np.flatnonzero((self.state == RESPONDING) & (self.t_arrive <= hour))
+        arrived = np.nonzero((self.state == RESPONDING) & (self.t_arrive <= hour))[0]
         empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
         if not arrived.size or not candidates.size:
             return empty
@@ -299,38 +300,51 @@ class FreePatrols:
     Why: picking the k patrols nearest an alarm by sorting the whole force by distance cost a sort of ~1,500
     positions per alarm, several alarms an hour, and was the largest cost of a full-scale run. Here each country's
     positions are sorted once per dispatch (only if it has an alarm); a pick bisects to the alarm, looks at the
-    k closest on either side and takes every patrol within the k-th nearest distance, so it returns exactly what
-    the full stable sort did: nearest first, ties to the lower row. Picks are few (k is a handful), so plain
-    Python lists, bisected and shortened in place, beat numpy calls here.
+    k closest free patrols on either side and takes every free patrol within the k-th nearest distance, so it
+    returns exactly what the full stable sort did: nearest first, ties to the lower row. Picks are few (k is a
+    handful, a dispatch has about nine alarms), so a pick marks its patrols taken and skips them later, rather than
+    copying the sorted arrays into lists or deleting from them.
     """
 
     def __init__(self, force: GuardForce) -> None:
         self.force = force
-        self.free = np.flatnonzero(force.state == PATROLLING)
-        self.sorted: dict[int, tuple[list[int], list[float]]] = {}
+        self.free = np.nonzero(force.state == PATROLLING)[0]
+        self.sorted: dict[int, tuple[np.ndarray, np.ndarray, set[int]]] = {}
 
-    def _country(self, country: int) -> tuple[list[int], list[float]]:
+    def _country(self, country: int) -> tuple[np.ndarray, np.ndarray, set[int]]:
+        """(rows, positions, taken): the country's free rows by position, and the indices into them picked so far."""
         if country not in self.sorted:
             rows = self.free[self.force.country[self.free] == country]
-            order = np.argsort(self.force.x_km[rows], kind="stable")  # rows ascend: equal positions keep row order
-            self.sorted[country] = rows[order].tolist(), self.force.x_km[rows[order]].tolist()
+            rows = rows[np.argsort(self.force.x_km[rows], kind="stable")]  # rows ascend: equal positions keep order
+            self.sorted[country] = rows, self.force.x_km[rows], set()
         return self.sorted[country]
 
     def take(self, country: int, at_km: float, k: int) -> list[int]:
-        """Remove and return the `k` free patrols of `country` nearest `at_km` (all of them if fewer)."""
-        rows, xs = self._country(country)
-        n = len(rows)
-        if k <= 0 or n == 0:
+        """Mark taken and return the `k` free patrols of `country` nearest `at_km` (all that are left if fewer)."""
+        rows, xs, taken = self._country(country)
+        size = rows.size
+        if k <= 0 or size == len(taken):
             return []
-        lo, hi = 0, n
-        if k < n:
-            # the k nearest lie among the k closest on either side; every patrol as near as the k-th is a candidate
+        x, row = xs.item, rows.item  # Python floats and ints: cheaper than numpy scalars one at a time
+        if k >= size - len(taken):
+            chosen = [j for j in range(size) if j not in taken]
+        else:
+            # the k nearest lie among the k closest free patrols on either side; every free patrol as near as the
+            # k-th is a candidate
             i = bisect_left(xs, at_km)
-            kth = sorted([abs(x - at_km) for x in xs[max(0, i - k) : i + k]])[k - 1]
+            near: list[float] = []
+            for indices in (range(i - 1, -1, -1), range(i, size)):
+                found = 0
+                for j in indices:
+                    if found == k:
+                        break
+                    if j not in taken:
+                        near.append(abs(x(j) - at_km))
+                        found += 1
+            kth = sorted(near)[k - 1]
             slack = kth * 1e-9 + 1e-9  # x - at and at ± kth round differently; extra candidates sort out below
             lo, hi = bisect_left(xs, at_km - kth - slack, 0, i), bisect_right(xs, at_km + kth + slack, i)
-        chosen = sorted(range(lo, hi), key=lambda j: (abs(xs[j] - at_km), rows[j]))[:k]
-        pick = [rows[j] for j in chosen]
-        for j in sorted(chosen, reverse=True):
-            del rows[j], xs[j]
-        return pick
+            chosen = [j for j in range(lo, hi) if j not in taken]
+        chosen = sorted(chosen, key=lambda j: (abs(x(j) - at_km), row(j)))[:k]
+        taken.update(chosen)
+        return [row(j) for j in chosen]
