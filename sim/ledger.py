@@ -53,44 +53,56 @@ SEGMENT_COUNTERS: tuple[str, ...] = (
 
 
 class Ledger:
-    """The run's counters. Daily flows are batched: `count` files the countries of an event and the day's files
-    are added up in one `bincount` when anyone reads `flows` (at the latest when the day closes).
+    """The run's counters. Counts are batched: `count` and `count_segments` file the countries or segments of an
+    event, and the files are added up, one `bincount` per counter, when anyone reads `flows` or `segments` (the
+    model reads `flows` every midnight).
 
-    Why batched: a full season makes ~40,000 `count` calls, most of a handful of people; one `bincount` and
-    array update each was a few percent of a run. Counts are whole numbers, so the totals are exactly those of
-    adding them one call at a time.
+    Why batched: a full season makes ~60,000 such calls, most of a handful of people; one `bincount` and array
+    update each was a few percent of a run. Counts are whole numbers, so the totals are exactly those of adding
+    them one call at a time.
     """
 
     def __init__(self, days: int, n_segments: int) -> None:
         self.days = days
+        self.n_segments = n_segments
         self._flows = {name: np.zeros((days, N_COUNTRIES), dtype=np.float64) for name in FLOWS}
+        self._segments = {name: np.zeros(n_segments, dtype=np.int64) for name in SEGMENT_COUNTERS}
         self._filed: dict[tuple[str, int], list[np.ndarray]] = {}
+        self._filed_segments: dict[str, list[np.ndarray]] = {}
         self.stocks = {name: np.zeros((days, N_COUNTRIES), dtype=np.float64) for name in STOCKS}
-        self.segments = {name: np.zeros(n_segments, dtype=np.int64) for name in SEGMENT_COUNTERS}
 
     @property
     def flows(self) -> dict[str, np.ndarray]:
         """Daily flows per (day, country), every event counted so far."""
+        self._settle()
+        return self._flows
+
+    @property
+    def segments(self) -> dict[str, np.ndarray]:
+        """Counters per fence segment, every event counted so far."""
+        self._settle()
+        return self._segments
+
+    def _settle(self) -> None:
         for (name, day), filed in self._filed.items():
             self._flows[name][day] += np.bincount(np.concatenate(filed), minlength=N_COUNTRIES)
+        for name, filed in self._filed_segments.items():
+            self._segments[name] += np.bincount(np.concatenate(filed), minlength=self.n_segments)
         self._filed.clear()
-        return self._flows
+        self._filed_segments.clear()
 
     def count(self, name: str, day: int, countries: np.ndarray) -> None:
         """Add one event per entry of `countries` (a country code per person) to a daily flow."""
         if len(countries):
-            filed = self._filed.get((name, day))
-            if filed is None:
-                self._filed[(name, day)] = [countries]
-            else:
-                filed.append(countries)
+            self._filed.setdefault((name, day), []).append(countries)
+
+    def count_segments(self, name: str, segments: np.ndarray) -> None:
+        """Add one event per entry of `segments` to a per-segment counter."""
+        if len(segments):
+            self._filed_segments.setdefault(name, []).append(segments)
 
     def add(self, name: str, day: int, country: int, amount: float = 1.0) -> None:
         self._flows[name][day, country] += amount
-
-    def count_segments(self, name: str, segments: np.ndarray) -> None:
-        if len(segments):
-            self.segments[name] += np.bincount(segments, minlength=len(self.segments[name]))
 
     def record(self, name: str, day: int, values: np.ndarray) -> None:
         self.stocks[name][day] = values
