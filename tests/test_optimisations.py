@@ -159,3 +159,30 @@ def test_every_person_has_a_migrant_agent_with_their_state(build_model):
     assert [m.uid for m in everyone] == list(range(model.people.n))
     assert everyone[:seen] == migrants  # the same agent objects as before, none made twice
     assert len(model.agents) == model.people.n + len(model.escorts) + len(model.guards.views)
+
+
+def test_filed_counts_add_up_to_counting_one_call_at_a_time():
+    """The ledger files counts and adds them up when read; the totals equal adding each call at once, whenever read."""
+    from sim.ledger import N_COUNTRIES, Ledger
+
+    rng = np.random.default_rng(5)
+    days, n_segments = 4, 9
+    ledger = Ledger(days, n_segments)
+    flows = np.zeros((days, N_COUNTRIES))
+    segments = np.zeros(n_segments, dtype=np.int64)
+    for call in range(300):
+        day = call // 75
+        countries = rng.integers(0, N_COUNTRIES, rng.integers(0, 6)).astype(np.int8)
+        ledger.count("attempts", day, countries)
+        flows[day] += np.bincount(countries, minlength=N_COUNTRIES)
+        where = rng.integers(0, n_segments, rng.integers(0, 6))
+        ledger.count_segments("breaches", where)
+        segments += np.bincount(where, minlength=n_segments)
+        if call % 40 == 0:  # reads in between settle what was filed so far
+            np.testing.assert_array_equal(ledger.flows["attempts"], flows)
+            np.testing.assert_array_equal(ledger.segments["breaches"], segments)
+        ledger.add("fence_cuts", day, 1)  # direct additions mix with filed counts
+    np.testing.assert_array_equal(ledger.flows["attempts"], flows)
+    np.testing.assert_array_equal(ledger.segments["breaches"], segments)
+    assert ledger.flows["fence_cuts"][:, 1].sum() == 300
+    assert flows.sum() > 0 and segments.sum() > 0
