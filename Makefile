@@ -9,28 +9,27 @@ LAB_PORT ?= 8888
 
 .PHONY: setup run scenario test lint bench viz notebooks clean
 
-$(VENV)/.installed: pyproject.toml
+# $(call venv_with,EXTRAS): create .venv if needed and install the project with EXTRAS (e.g. [dev]) into it
+define venv_with
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.$(1)'
+endef
+
+$(VENV)/.installed: pyproject.toml
+	$(call venv_with,)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(call venv_with,[dev])
 	touch $(VENV)/.installed $(VENV)/.installed-viz $@
 
 $(VENV)/.installed-viz: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[viz]'
+	$(call venv_with,[viz])
 	touch $(VENV)/.installed $@
 
 $(VENV)/.installed-notebooks: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[notebooks]'
+	$(call venv_with,[notebooks])
 	touch $(VENV)/.installed $@
 
 setup: $(VENV)/.installed-dev
