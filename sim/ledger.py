@@ -59,7 +59,8 @@ class Ledger:
 
     Why batched: a full season makes ~60,000 such calls, most of a handful of people; one `bincount` and array
     update each was a few percent of a run. Counts are whole numbers, so the totals are exactly those of adding
-    them one call at a time.
+    them one call at a time. A filed array is kept until then, so callers pass arrays they will not change (every
+    caller passes a fresh fancy-indexed array, such as `people.country[uids]`).
     """
 
     def __init__(self, days: int, n_segments: int) -> None:
