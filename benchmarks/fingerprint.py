@@ -1,0 +1,41 @@
+"""Fingerprints of four runs' outputs, to check that a speed-up changed nothing.
+
+    python benchmarks/fingerprint.py            # prints one hash per run; compare before and after a change
+
+Hashes the daily, segment and people tables of: the full `autumn2021` season, 60 days of `surge`, 90 days of
+`wall2022` with `weakest` escorts, and 40 days of `autumn2021` with a Polish asylum policy and `random` escorts
+(seed 5). An exact optimisation leaves every hash unchanged; `tests/baseline.json` pins smaller runs in the
+test suite. Takes about 20 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sim import BorderModel, load_config
+
+RUNS: dict[str, list[str]] = {
+    "autumn2021": ["scenario=autumn2021"],
+    "surge_60_days": ["scenario=surge", "days=60"],
+    "wall2022_weakest": ["scenario=wall2022", "escort.strategy=weakest", "days=90"],
+    "asylum_random": [
+        "scenario=autumn2021",
+        "days=40",
+        "policy.poland.pushback_share=0.2",
+        "escort.strategy=random",
+        "seed=5",
+    ],
+}
+
+
+def fingerprint(overrides: list[str]) -> str:
+    model = BorderModel(load_config([*overrides, "progress=false"])).run(progress=False)
+    digest = hashlib.sha256()
+    for table in (model.daily, model.segments, model.people.to_df()):
+        digest.update(table.to_csv().encode())
+    return digest.hexdigest()[:16]
+
+
+if __name__ == "__main__":
+    for name, overrides in RUNS.items():
+        print(f"{name:18} {fingerprint(overrides)}", flush=True)
