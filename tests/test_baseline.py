@@ -25,3 +25,4 @@ def test_outputs_match_the_baseline(name):
     assert got["summary_total"] == want["summary_total"]
     assert got["daily_sha256"] == want["daily_sha256"]
     assert got["segments_sha256"] == want["segments_sha256"]
+    assert got["people_sha256"] == want["people_sha256"]

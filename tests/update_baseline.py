@@ -24,16 +24,19 @@ CASES: dict[str, list[str]] = {
 }
 
 
+def table_hashes(model: BorderModel) -> dict[str, str]:
+    """sha256 of the daily, segment and people tables as CSV: what "exactly the same outputs" means here (also
+    used by `benchmarks/fingerprint.py` on larger runs)."""
+    tables = {"daily": model.daily, "segments": model.segments, "people": model.people.to_df()}
+    return {
+        f"{name}_sha256": hashlib.sha256(table.to_csv(index=False, lineterminator="\n").encode()).hexdigest()
+        for name, table in tables.items()
+    }
+
+
 def fingerprint(overrides: list[str]) -> dict:
     model = BorderModel(load_config([*overrides, "progress=false"])).run(progress=False)
-    daily = model.daily.to_csv(index=False, lineterminator="\n").encode()
-    segments = model.segments.to_csv(index=False, lineterminator="\n").encode()
-    return {
-        "overrides": overrides,
-        "daily_sha256": hashlib.sha256(daily).hexdigest(),
-        "segments_sha256": hashlib.sha256(segments).hexdigest(),
-        "summary_total": model.summary["total"],
-    }
+    return {"overrides": overrides, **table_hashes(model), "summary_total": model.summary["total"]}
 
 
 def main() -> None:
