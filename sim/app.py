@@ -20,7 +20,7 @@ import solara
 from matplotlib.axes import Axes
 
 from sim.config import CONFIG_DIR, load_config
-from sim.enums import EU_COUNTRIES, ZONE_STATES, EscortStrategy, MigrantState
+from sim.enums import EU_COUNTRIES, EscortStrategy
 from sim.model import BorderModel
 from sim.timeline import HOURS_PER_DAY
 from sim.viz import clock, draw_border_map
@@ -119,12 +119,12 @@ class AppModel(BorderModel):
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def step(self) -> None:
-        """`hours_per_step` hours of the model (fewer at the end of the run), then repaint the map's layers."""
+        """`hours_per_step` hours of the model (fewer at the end of the run). The map repaints the grid's layers
+        when it draws (`sim.viz.patrols_per_km`)."""
         for _ in range(self.hours_per_step):
             if not self.running:
                 break
             super().step()
-        self.refresh_layers()
 
 
 # --- page components ---------------------------------------------------------------------------------------------
@@ -167,9 +167,7 @@ def numbers_html(model: AppModel) -> str:
         f"<tr><th>{row}</th>" + "".join(f"<td>{summary[row][k]:,}</td>" for k in TOTALS) + "</tr>"
         for row in ("poland", "lithuania", "total")
     )
-    states = model.people.to_df()["state"].value_counts()
-    in_camps = int(states.get(MigrantState.IN_CAMP.name, 0))
-    in_zone = sum(int(states.get(s.name, 0)) for s in ZONE_STATES)
+    in_camps, in_zone = len(model.camps), model.people.in_zone().size  # the stocks the model records at midnight
     cfg = model.cfg
     settings = (
         f"Scenario {cfg.scenario} · fence: {cfg.fence.name} · troops at full strength: PL {cfg.troops.poland:,}, "
