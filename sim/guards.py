@@ -8,7 +8,6 @@ hour, alarms dispatch the nearest free patrols, and each segment's arrived patro
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ from sim.agents import GUARD_CLASSES, Guard
 from sim.border import Border
 from sim.config import GuardsConfig
 from sim.enums import EU_COUNTRIES, Country, Deployment, PatrolState
+from sim.nearest import send_nearest, shortfall
 
 # Patrol states as plain ints: an enum member lookup costs microseconds, and these sit in the hourly loop.
 OFF_DUTY, PATROLLING, RESPONDING, HANDLING, DIVERTED = (int(state) for state in PatrolState)
@@ -68,6 +68,7 @@ class GuardForce:
         self.t_arrive = np.zeros(n, dtype=np.int64)
         self.t_busy_until = np.zeros(n, dtype=np.int64)
         self.n_active = dict.fromkeys(EU_COUNTRIES, 0)
+        self._segment_rows = np.zeros((border.n, 2), dtype=np.int64)  # on-duty rows of each segment's country
         self.views: dict[int, Guard] = {}
         self.recent_breaches = np.zeros(border.n)
         self.personnel = dict.fromkeys(EU_COUNTRIES, 0.0)
@@ -92,8 +93,7 @@ class GuardForce:
         if target > current:
             new = rows[current:target]
             self.state[new] = PATROLLING
-            self.n_active[country] = target
-            self.redeploy(country)
+            self._set_active(country, target)
             self.x_km[new] = self.home_x_km[new]
             cls = GUARD_CLASSES[country]
             for uid in new:
@@ -104,8 +104,15 @@ class GuardForce:
             self.target[gone] = -1
             for uid in gone:
                 self.views.pop(int(uid)).remove()
-            self.n_active[country] = target
-            self.redeploy(country)
+            self._set_active(country, target)
+
+    def _set_active(self, country: Country, n: int) -> None:
+        """The country's first `n` rows are on duty: its segments' alarms search them; homes spread anew."""
+        self.n_active[country] = n
+        rows = self.block[country]
+        first = rows[0] if rows.size else 0
+        self._segment_rows[self.border.country == int(country)] = (first, first + n)
+        self.redeploy(country)
 
     def active(self, country: Country) -> np.ndarray:
         """A country's patrol rows on duty."""
@@ -199,28 +206,12 @@ class GuardForce:
 
     def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:
         """Send the nearest free patrols of the segment's country to each alarm (unless enough are on it)."""
-        need = self.cfg.responders_per_alarm
-        segments = np.nonzero(np.bincount(alarm_segments, minlength=self.border.n))[0]  # sorted, unique
-        if not segments.size:
-            return
-        # most alarms come from hunts already staffed: skip those without a per-segment search
-        responding = self.state == RESPONDING
-        have = np.bincount(self.target[responding], minlength=self.border.n)
-        short = segments[have[segments] < need]
-        if not short.size:
-            return
-        free = FreePatrols(self)
-        picks: list[int] = []
-        targets: list[int] = []
-        country, center = self.border.country, self.border.center_x
-        for s, k in zip(short.tolist(), (need - have[short]).tolist(), strict=True):
-            # alarm segments are distinct, so a send to one never changes another's count of responders
-            got = free.take(int(country[s]), float(center[s]), k)
-            picks += got
-            targets += [s] * len(got)
-        self._go(
-            np.array(picks, dtype=np.int64), np.array(targets, dtype=np.int64), hour, RESPONDING, self.cfg.pursuit_hours
+        # most alarms come from hunts already staffed: only segments short of responders get a search
+        short, wanted = shortfall(
+            alarm_segments, self.state, self.target, RESPONDING, self.cfg.responders_per_alarm, self.border.n
         )
+        if short.size:
+            self._send_nearest(short, wanted, hour, RESPONDING, self.cfg.pursuit_hours)
 
     def send(self, segment: int, k: int, hour: int, state: int, busy_hours: int | None) -> int:
         """Send up to `k` free patrols of the segment's country (fewer responders if some already hunt there);
@@ -229,24 +220,28 @@ class GuardForce:
             k -= int(np.count_nonzero((self.target == segment) & (self.state == RESPONDING)))
         if k <= 0:
             return 0
-        b = self.border
-        pick = np.array(FreePatrols(self).take(int(b.country[segment]), float(b.center_x[segment]), k), dtype=np.int64)
         busy = self.cfg.pursuit_hours if busy_hours is None else busy_hours
-        self._go(pick, np.full(pick.size, segment, dtype=np.int64), hour, int(state), busy)
-        return int(pick.size)
+        return self._send_nearest(np.array([segment]), np.array([k]), hour, int(state), busy)
 
-    def _go(self, pick: np.ndarray, segments: np.ndarray, hour: int, state: int, busy_hours: int) -> None:
-        """The picked patrols set off for their segments' centres; those already there arrive at once."""
-        if not pick.size:
-            return
-        center = self.border.center_x[segments]
-        travel = np.ceil(np.abs(self.x_km[pick] - center) / self.cfg.respond_kmh).astype(np.int64)
-        self.state[pick] = state
-        self.target[pick] = segments
-        self.t_arrive[pick] = hour + travel
-        self.t_busy_until[pick] = hour + travel + busy_hours
-        at_once = travel == 0
-        self.x_km[pick[at_once]] = center[at_once]
+    def _send_nearest(self, segments: np.ndarray, wanted: np.ndarray, hour: int, state: int, busy_hours: int) -> int:
+        """Serve the segments in order, each with its `wanted` nearest free patrols, who set off at once
+        (`sim.nearest`); returns how many went."""
+        return send_nearest(
+            segments,
+            wanted,
+            self.border.center_x,
+            self._segment_rows,
+            self.state,
+            self.x_km,
+            self.target,
+            self.t_arrive,
+            self.t_busy_until,
+            PATROLLING,
+            state,
+            int(hour),
+            float(self.cfg.respond_kmh),
+            int(busy_hours),
+        )
 
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
@@ -292,59 +287,3 @@ class GuardForce:
         """Patrols on duty per country (index = Country)."""
         on = self.state != OFF_DUTY
         return np.bincount(self.country[on], minlength=len(Country))
-
-
-class FreePatrols:
-    """The free (patrolling) patrols of a country, sorted by position, for nearest-first picks during one dispatch.
-
-    Why: picking the k patrols nearest an alarm by sorting the whole force by distance cost a sort of ~1,500
-    positions per alarm, several alarms an hour, and was the largest cost of a full-scale run. Here each country's
-    positions are sorted once per dispatch (only if it has an alarm); a pick bisects to the alarm, looks at the
-    k closest free patrols on either side and takes every free patrol within the k-th nearest distance, so it
-    returns exactly what the full stable sort did: nearest first, ties to the lower row. Picks are few (k is a
-    handful, a dispatch has about nine alarms), so a pick marks its patrols taken and skips them later, rather than
-    copying the sorted arrays into lists or deleting from them.
-    """
-
-    def __init__(self, force: GuardForce) -> None:
-        self.force = force
-        self.free = np.nonzero(force.state == PATROLLING)[0]
-        self.sorted: dict[int, tuple[np.ndarray, np.ndarray, set[int]]] = {}
-
-    def _country(self, country: int) -> tuple[np.ndarray, np.ndarray, set[int]]:
-        """(rows, positions, taken): the country's free rows by position, and the indices into them picked so far."""
-        if country not in self.sorted:
-            rows = self.free[self.force.country[self.free] == country]
-            rows = rows[np.argsort(self.force.x_km[rows], kind="stable")]  # rows ascend: equal positions keep order
-            self.sorted[country] = rows, self.force.x_km[rows], set()
-        return self.sorted[country]
-
-    def take(self, country: int, at_km: float, k: int) -> list[int]:
-        """Mark taken and return the `k` free patrols of `country` nearest `at_km` (all that are left if fewer)."""
-        rows, xs, taken = self._country(country)
-        size = rows.size
-        if k <= 0 or size == len(taken):
-            return []
-        x, row = xs.item, rows.item  # Python floats and ints: cheaper than numpy scalars one at a time
-        if k >= size - len(taken):
-            chosen = [j for j in range(size) if j not in taken]
-        else:
-            # the k nearest lie among the k closest free patrols on either side; every free patrol as near as the
-            # k-th is a candidate
-            i = bisect_left(xs, at_km)
-            near: list[float] = []
-            for indices in (range(i - 1, -1, -1), range(i, size)):
-                found = 0
-                for j in indices:
-                    if found == k:
-                        break
-                    if j not in taken:
-                        near.append(abs(x(j) - at_km))
-                        found += 1
-            kth = sorted(near)[k - 1]
-            slack = kth * 1e-9 + 1e-9  # x - at and at ± kth round differently; extra candidates sort out below
-            lo, hi = bisect_left(xs, at_km - kth - slack, 0, i), bisect_right(xs, at_km + kth + slack, i)
-            chosen = [j for j in range(lo, hi) if j not in taken]
-        chosen = sorted(chosen, key=lambda j: (abs(x(j) - at_km), row(j)))[:k]
-        taken.update(chosen)
-        return [row(j) for j in chosen]

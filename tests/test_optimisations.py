@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim.enums import EU_COUNTRIES, MigrantState
-from sim.guards import OFF_DUTY, PATROLLING, RESPONDING, FreePatrols, GuardForce
+from sim.guards import DIVERTED, OFF_DUTY, PATROLLING, RESPONDING, GuardForce
 
 
 def naive_nearest(force: GuardForce, taken: set[int], country: int, at_km: float, k: int) -> list[int]:
@@ -59,12 +59,22 @@ def busy_model(run_model):
     return run_model("start_date=2021-11-01", "days=3", "troops.ramp.poland=[]")
 
 
-def test_free_patrol_picks_equal_a_full_stable_sort_even_with_ties(busy_model):
-    force = busy_model.guards
+def _sent(force: GuardForce, segment: int, k: int, hour: int) -> list[int]:
+    """The rows `send` diverts to a segment, ascending."""
+    before = force.state.copy()
+    went = force.send(segment, k, hour, DIVERTED, 2)
+    rows = np.flatnonzero(force.state != before)
+    assert went == rows.size and (force.state[rows] == DIVERTED).all() and (force.target[rows] == segment).all()
+    return rows.tolist()
+
+
+def test_sent_patrols_are_the_nearest_free_ones_of_a_full_stable_sort_even_with_ties(busy_model):
+    force, b = busy_model.guards, busy_model.border
     snap = _snapshot(force)
     rng = np.random.default_rng(11)
     try:
         for trial in range(40):
+            _restore(force, snap)
             # positions on a coarse grid, so that equal distances (same spot, or mirror images) are common
             active = np.flatnonzero(force.state != OFF_DUTY)
             force.state[active] = np.where(rng.random(active.size) < 0.8, PATROLLING, RESPONDING)
@@ -72,32 +82,34 @@ def test_free_patrol_picks_equal_a_full_stable_sort_even_with_ties(busy_model):
                 rows = active[force.country[active] == int(c)]
                 lo, hi = force.line_lo[rows[0]], force.line_hi[rows[0]]
                 force.x_km[rows] = np.clip(lo + np.round(rng.uniform(0, hi - lo, rows.size) / 2.5) * 2.5, lo, hi)
-            index, taken = FreePatrols(force), set()
             for _ in range(25):
-                country = int(EU_COUNTRIES[rng.integers(len(EU_COUNTRIES))])
-                rows = np.flatnonzero(force.country == country)
-                at = float(force.x_km[rows[rng.integers(rows.size)]]) + float(rng.choice([0.0, 1.25, -2.5]))
+                segment = int(rng.integers(b.n))
+                rows = active[force.country[active] == b.country[segment]]
+                mirrored = rng.choice(rows, 4, replace=False)  # some patrols at and either side of the centre
+                offsets = rng.choice([-2.5, -1.25, 0.0, 1.25, 2.5], 4)
+                force.x_km[mirrored] = np.clip(
+                    b.center_x[segment] + offsets, force.line_lo[rows[0]], force.line_hi[rows[0]]
+                )
                 k = int(rng.integers(1, 7))
-                expected = naive_nearest(force, taken, country, at, k)
-                assert index.take(country, at, k) == expected, (trial, country, at, k)
-                taken.update(expected)
+                expected = naive_nearest(force, set(), int(b.country[segment]), float(b.center_x[segment]), k)
+                assert _sent(force, segment, k, 100) == sorted(expected), (trial, segment, k)
     finally:
         _restore(force, snap)
 
 
-def test_picks_run_out_gracefully_when_few_patrols_are_free(busy_model):
-    force = busy_model.guards
+def test_sends_run_out_gracefully_when_few_patrols_are_free(busy_model):
+    force, b = busy_model.guards, busy_model.border
     snap = _snapshot(force)
     try:
-        country = int(EU_COUNTRIES[0])
-        rows = np.flatnonzero((force.country == country) & (force.state != OFF_DUTY))
+        segment = int(np.flatnonzero(b.country == int(EU_COUNTRIES[0]))[10])
+        rows = np.flatnonzero((force.country == b.country[segment]) & (force.state != OFF_DUTY))
         force.state[rows] = RESPONDING
         force.state[rows[:3]] = PATROLLING
-        index = FreePatrols(force)
-        first = index.take(country, float(force.x_km[rows[1]]), 2)
-        assert first == naive_nearest(force, set(), country, float(force.x_km[rows[1]]), 2)
-        assert sorted(first + index.take(country, 0.0, 5)) == sorted(rows[:3].tolist())
-        assert index.take(country, 0.0, 5) == []
+        expected = naive_nearest(force, set(), int(b.country[segment]), float(b.center_x[segment]), 2)
+        first = _sent(force, segment, 2, 100)
+        assert first == sorted(expected)
+        assert sorted(first + _sent(force, segment, 5, 100)) == rows[:3].tolist()
+        assert _sent(force, segment, 5, 100) == []
     finally:
         _restore(force, snap)
 
