@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim import beats
 from sim.agents import GUARD_CLASSES, Guard
 from sim.border import Border
 from sim.config import GuardsConfig
@@ -61,6 +62,7 @@ class GuardForce:
                 self.line_lo[rows] = border.line_offset_km[c]
                 self.line_hi[rows] = border.line_offset_km[c] + border.line_length_km[c] - 1e-6
         self.hour = 0
+        self._n_free = 0  # patrols free this hour (counted by `advance`: `patrol` draws a step for each)
         self.state = np.full(n, OFF_DUTY, dtype=np.int8)
         self.x_km = np.zeros(n)
         self.home_x_km = np.zeros(n)
@@ -72,13 +74,9 @@ class GuardForce:
         self.views: dict[int, Guard] = {}
         self.recent_breaches = np.zeros(border.n)
         self.personnel = dict.fromkeys(EU_COUNTRIES, 0.0)
-        # sight geometry is fixed: per country its segments and the stretch of line from which a patrol sees each
+        # sight geometry is fixed: per segment the stretch of its country's line from which a patrol sees it
         reach = cfg.sight_km * border.sight_factor
-        self._sight_reach: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for c in EU_COUNTRIES:
-            segs = np.flatnonzero(border.country == int(c))
-            lo_km = border.start_x[segs] - reach[segs]
-            self._sight_reach[int(c)] = (segs, lo_km, border.start_x[segs] + border.length_km[segs] + reach[segs])
+        self._sight = beats.SightIndex(border.start_x - reach, border.start_x + border.length_km + reach)
         self._p_miss = 1.0 - cfg.p_see * np.minimum(1.0, 2 * reach / border.length_km)
 
     # --- troop levels and deployment ----------------------------------------------------------------------------
@@ -162,34 +160,41 @@ class GuardForce:
     def advance(self, hour: int) -> None:
         """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
         self.hour = hour
-        sent = (self.state == RESPONDING) | (self.state == DIVERTED)
-        arriving = np.nonzero(sent & (self.t_arrive == hour))[0]
-        self.x_km[arriving] = self.border.center_x[self.target[arriving]]
-        busy = sent | (self.state == HANDLING)
-        done = np.nonzero(busy & (self.t_busy_until <= hour))[0]
-        self.state[done] = PATROLLING
-        self.target[done] = -1
+        self._n_free = beats.end_tasks(
+            self.state,
+            self.x_km,
+            self.target,
+            self.t_arrive,
+            self.t_busy_until,
+            self.border.center_x,
+            hour,
+            PATROLLING,
+            RESPONDING,
+            DIVERTED,
+            HANDLING,
+        )
 
     def patrol(self, rng: np.random.Generator) -> None:
-        """Free patrols walk their beat around their home position."""
-        free = np.nonzero(self.state == PATROLLING)[0]
-        if not free.size:
+        """Free patrols walk their beat around their home position (one uniform step each from `rng`)."""
+        if not self._n_free:
             return
         step = self.cfg.patrol_kmh
-        x, home = self.x_km[free], self.home_x_km[free]
-        wander = x + rng.uniform(-step, step, free.size)
-        beat = self.cfg.beat_km
-        gap = home - x
-        # np.minimum(np.maximum(...)) is np.clip without its Python wrapper (called three times an hour)
-        toward = x + np.minimum(np.maximum(gap, -step), step)
-        far = np.abs(gap) > beat
-        moved = np.where(far, toward, np.minimum(np.maximum(wander, home - beat), home + beat))
-        self.x_km[free] = np.minimum(np.maximum(moved, self.line_lo[free]), self.line_hi[free])
+        wander = rng.uniform(-step, step, self._n_free)
+        beats.walk_beats(
+            self.state,
+            self.x_km,
+            self.home_x_km,
+            self.line_lo,
+            self.line_hi,
+            wander,
+            PATROLLING,
+            step,
+            self.cfg.beat_km,
+        )
 
     def watching(self) -> np.ndarray:
         """Patrols keeping watch: patrolling, or arrived where they were sent (not en route, handling, diverted)."""
-        arrived = (self.state == RESPONDING) & (self.t_arrive <= self.hour)
-        return (self.state == PATROLLING) | arrived
+        return beats.watching(self.state, self.t_arrive, self.hour, PATROLLING, RESPONDING)
 
     def sight_probability(self) -> np.ndarray:
         """Chance per hour that the patrols near a segment see one given person there.
@@ -197,11 +202,18 @@ class GuardForce:
         A patrol within `sight_km` (× terrain) of a segment covers `2 × reach / length` of it and notices a
         person there with `p_see`; patrols act independently and only on their own country's line.
         """
-        watching = self.watching()
-        n_near = np.zeros(self.border.n, dtype=np.int64)
-        for c, (segs, lo_km, hi_km) in self._sight_reach.items():
-            xs = np.sort(self.x_km[watching & (self.country == c)])
-            n_near[segs] = np.searchsorted(xs, hi_km, side="right") - np.searchsorted(xs, lo_km, side="left")
+        sight = self._sight
+        n_near = beats.patrols_in_reach(
+            self.x_km,
+            self.watching(),
+            self.country,
+            self.border.country,
+            sight.lo_km,
+            sight.hi_km,
+            sight.first_km,
+            sight.bin_ptr,
+            sight.bin_segments,
+        )
         return 1.0 - self._p_miss**n_near
 
     def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim.enums import EU_COUNTRIES, MigrantState
-from sim.guards import DIVERTED, OFF_DUTY, PATROLLING, RESPONDING, GuardForce
+from sim.guards import DIVERTED, HANDLING, OFF_DUTY, PATROLLING, RESPONDING, GuardForce
 
 
 def naive_nearest(force: GuardForce, taken: set[int], country: int, at_km: float, k: int) -> list[int]:
@@ -136,21 +136,93 @@ def test_dispatch_sends_the_same_patrols_as_the_one_search_per_alarm_it_replaced
         _restore(force, snap)
 
 
+def naive_advance(force: GuardForce, hour: int) -> None:
+    """`advance` as numpy calls, before it was compiled (sim/beats.py)."""
+    sent = (force.state == RESPONDING) | (force.state == DIVERTED)
+    arriving = np.flatnonzero(sent & (force.t_arrive == hour))
+    force.x_km[arriving] = force.border.center_x[force.target[arriving]]
+    done = np.flatnonzero((sent | (force.state == HANDLING)) & (force.t_busy_until <= hour))
+    force.state[done] = PATROLLING
+    force.target[done] = -1
+
+
+def naive_patrol(force: GuardForce, wander: np.ndarray) -> None:
+    """`patrol` as numpy calls, before it was compiled, given the same uniform steps."""
+    free = np.flatnonzero(force.state == PATROLLING)
+    step, beat = force.cfg.patrol_kmh, force.cfg.beat_km
+    x, home = force.x_km[free], force.home_x_km[free]
+    gap = home - x
+    toward = x + np.clip(gap, -step, step)
+    moved = np.where(np.abs(gap) > beat, toward, np.clip(x + wander, home - beat, home + beat))
+    force.x_km[free] = np.clip(moved, force.line_lo[free], force.line_hi[free])
+
+
+def test_patrols_end_tasks_and_walk_their_beats_as_the_numpy_code_did(busy_model):
+    force = busy_model.guards
+    snap = _snapshot(force)
+    rng = np.random.default_rng(3)
+    try:
+        for hour in range(busy_model.hour, busy_model.hour + 30):
+            # every state, timers due now, soon and later, and patrols far from home or at the end of the line
+            active = np.flatnonzero(force.state != OFF_DUTY)
+            force.state[active] = rng.choice([PATROLLING, RESPONDING, HANDLING, DIVERTED], active.size)
+            force.t_arrive[active] = hour + rng.integers(-1, 3, active.size)
+            force.t_busy_until[active] = force.t_arrive[active] + rng.integers(0, 3, active.size)
+            force.target[active] = rng.integers(force.border.n, size=active.size)
+            force.x_km[active] = force.home_x_km[active] + rng.choice([0.0, 2.9, -3.0, 3.1, -9.0, 500.0], active.size)
+            before = _snapshot(force)
+            naive_advance(force, hour)
+            wander = rng.uniform(-4.0, 4.0, np.count_nonzero(force.state == PATROLLING))
+            naive_patrol(force, wander)
+            expected = _snapshot(force)
+            _restore(force, before)
+            force.advance(hour)
+            force.patrol(_Replay(wander))
+            for name, values in _snapshot(force).items():
+                np.testing.assert_array_equal(values, expected[name], err_msg=f"{name}, hour {hour}")
+    finally:
+        _restore(force, snap)
+
+
+class _Replay:
+    """A stand-in generator that hands out given uniform steps (and checks that as many are asked for)."""
+
+    def __init__(self, wander: np.ndarray) -> None:
+        self.wander = wander
+
+    def uniform(self, low: float, high: float, size: int) -> np.ndarray:
+        assert size == self.wander.size
+        return self.wander
+
+
 def test_sight_probability_counts_every_watching_patrol_within_reach(busy_model):
     force, b, cfg = busy_model.guards, busy_model.border, busy_model.cfg.guards
-    watching = force.watching()
     reach = cfg.sight_km * b.sight_factor
-    expected = np.empty(b.n)
-    for s in range(b.n):
-        near = (
-            watching
-            & (force.country == b.country[s])
-            & (force.x_km >= b.start_x[s] - reach[s])
-            & (force.x_km <= b.start_x[s] + b.length_km[s] + reach[s])
-        )
-        coverage = min(1.0, 2 * reach[s] / b.length_km[s])
-        expected[s] = 1.0 - (1.0 - cfg.p_see * coverage) ** np.count_nonzero(near)
-    np.testing.assert_array_equal(force.sight_probability(), expected)
+    lo, hi = b.start_x - reach, b.start_x + b.length_km + reach
+    snap = _snapshot(force)
+    rng = np.random.default_rng(8)
+    try:
+        for trial in range(4):
+            if trial:  # patrols exactly on the edges of segments' sight stretches, and anywhere on their line
+                for c in EU_COUNTRIES:
+                    rows = np.flatnonzero((force.country == int(c)) & (force.state != OFF_DUTY))
+                    segs = np.flatnonzero(b.country == int(c))
+                    edges = np.concatenate([lo[segs], hi[segs]])
+                    edges = edges[(edges >= force.line_lo[rows[0]]) & (edges <= force.line_hi[rows[0]])]
+                    force.x_km[rows] = np.where(
+                        rng.random(rows.size) < 0.5,
+                        rng.choice(edges, rows.size),
+                        rng.uniform(force.line_lo[rows[0]], force.line_hi[rows[0]], rows.size),
+                    )
+            watching = force.watching()
+            expected = np.empty(b.n)
+            for s in range(b.n):
+                near = watching & (force.country == b.country[s]) & (force.x_km >= lo[s]) & (force.x_km <= hi[s])
+                coverage = min(1.0, 2 * reach[s] / b.length_km[s])
+                expected[s] = 1.0 - (1.0 - cfg.p_see * coverage) ** np.count_nonzero(near)
+            np.testing.assert_array_equal(force.sight_probability(), expected)
+    finally:
+        _restore(force, snap)
 
 
 def test_every_person_has_a_migrant_agent_with_their_state(build_model):
