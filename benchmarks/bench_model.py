@@ -16,7 +16,9 @@ to benchmarks/results.json. All three time the hours only, not the building of t
 agents before the clock starts, and (a)'s build (the Mesa grid of the border, the configs) is timed apart and
 written as `build_seconds`. (a) and (c) are timed `--repeat` times, taking turns, and the fastest run of each is
 kept (the usual way to read a timing on a machine that does other things; every time is in the JSON); (b), minutes
-long, runs once. Numbers are measured here, on this machine; nothing is asserted.
+long, runs once. Before any timing, one day of the model runs once to load the loops numba compiled (sim/nearest.py,
+sim/beats.py, sim/catch.py), or to compile them if nothing is cached yet: a cost each process pays once, not each
+run, written as `first_day_seconds`. Numbers are measured here, on this machine; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -159,7 +161,10 @@ def main() -> None:
     results["quick"] = args.quick
     results["days"] = days
     results["repeat"] = args.repeat
-    grid = BorderModel(load_config(["days=1"])).border
+    start = time.perf_counter()
+    grid = BorderModel(load_config(["days=1", "progress=false"])).run(progress=False).border
+    results["first_day_seconds"] = time.perf_counter() - start
+    print(f"one day to load (or compile) the compiled loops: {results['first_day_seconds']:.2f} s")
     width, height = grid.n_cells_x, grid.n_cells_y
     for scenario in ("autumn2021", "surge"):
         # (a) and (c) take turns, so that both are timed through the same spells of a busy machine

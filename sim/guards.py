@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import beats
+from sim import beats, catch
 from sim.agents import GUARD_CLASSES, Guard
 from sim.border import Border
 from sim.config import GuardsConfig
@@ -257,11 +257,13 @@ class GuardForce:
 
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
-        arrived = np.nonzero((self.state == RESPONDING) & (self.t_arrive <= hour))[0]
+        arrived, per_segment = catch.arrived_responders(
+            self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n
+        )
         empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
         if not arrived.size or not candidates.size:
             return empty
-        capacity = np.bincount(self.target[arrived], minlength=self.border.n) * self.cfg.capacity_per_hour
+        capacity = per_segment * self.cfg.capacity_per_hour
         segs = people.segment[candidates]
         candidates, segs = candidates[capacity[segs] > 0], segs[capacity[segs] > 0]
         eligible = rng.random(candidates.size) < self.cfg.p_apprehend
@@ -273,20 +275,20 @@ class GuardForce:
         first = np.searchsorted(segs, segs, side="left")
         rank = np.arange(segs.size) - first
         caught = rank < capacity[segs]
-        catch = Catch(candidates[caught], segs[caught])
-        self.take_in(arrived, catch, hour)
-        return catch
-
-    def take_in(self, arrived: np.ndarray, catch: Catch, hour: int) -> None:
-        """As many patrols as the catch needs (capacity each) leave to handle it; the others keep hunting."""
-        cap = self.cfg.capacity_per_hour
-        need = -(-np.bincount(catch.segments, minlength=self.border.n) // cap)
-        arrived = arrived[np.argsort(self.target[arrived], kind="stable")]
-        targets = self.target[arrived]
-        rank = np.arange(arrived.size) - np.searchsorted(targets, targets, side="left")
-        busy = arrived[rank < need[targets]]
-        self.state[busy] = HANDLING
-        self.t_busy_until[busy] = hour + self.cfg.handling_hours
+        taken = Catch(candidates[caught], segs[caught])
+        # as many responders as the catch needs leave to handle it; the others keep hunting
+        catch.take_in(
+            arrived,
+            taken.segments,
+            self.target,
+            self.state,
+            self.t_busy_until,
+            self.cfg.capacity_per_hour,
+            HANDLING,
+            hour + self.cfg.handling_hours,
+            self.border.n,
+        )
+        return taken
 
     def counts_per_segment(self) -> np.ndarray:
         """Watching patrols per segment, as escorts (and the map) see them."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim import catch
 from sim.enums import EU_COUNTRIES, MigrantState
 from sim.guards import DIVERTED, HANDLING, OFF_DUTY, PATROLLING, RESPONDING, GuardForce
 
@@ -180,6 +181,60 @@ def test_patrols_end_tasks_and_walk_their_beats_as_the_numpy_code_did(busy_model
             force.patrol(_Replay(wander))
             for name, values in _snapshot(force).items():
                 np.testing.assert_array_equal(values, expected[name], err_msg=f"{name}, hour {hour}")
+    finally:
+        _restore(force, snap)
+
+
+def naive_take_in(force: GuardForce, arrived: np.ndarray, caught_segments: np.ndarray, hour: int) -> None:
+    """`take_in` as numpy calls, before it was compiled (sim/catch.py)."""
+    cap = force.cfg.capacity_per_hour
+    need = -(-np.bincount(caught_segments, minlength=force.border.n) // cap)
+    arrived = arrived[np.argsort(force.target[arrived], kind="stable")]
+    targets = force.target[arrived]
+    rank = np.arange(arrived.size) - np.searchsorted(targets, targets, side="left")
+    busy = arrived[rank < need[targets]]
+    force.state[busy] = HANDLING
+    force.t_busy_until[busy] = hour + force.cfg.handling_hours
+
+
+def test_responders_arrive_and_take_in_catches_as_the_numpy_code_did(busy_model):
+    force, b, cfg = busy_model.guards, busy_model.border, busy_model.cfg.guards
+    snap = _snapshot(force)
+    rng = np.random.default_rng(4)
+    hour = busy_model.hour
+    try:
+        for _ in range(30):
+            active = np.flatnonzero(force.state != OFF_DUTY)
+            force.state[active] = rng.choice([PATROLLING, RESPONDING, HANDLING], active.size, p=[0.3, 0.6, 0.1])
+            force.t_arrive[active] = hour + rng.integers(-2, 2, active.size)
+            force.target[active] = rng.integers(0, 12, active.size) * (b.n // 12)  # crowds of responders
+            arrived, per_segment = catch.arrived_responders(
+                force.state, force.t_arrive, force.target, hour, RESPONDING, b.n
+            )
+            expected = np.flatnonzero((force.state == RESPONDING) & (force.t_arrive <= hour))
+            np.testing.assert_array_equal(arrived, expected)
+            np.testing.assert_array_equal(per_segment, np.bincount(force.target[expected], minlength=b.n))
+            # catches of every size, at segments with few and with many responders to carry them
+            where = np.unique(force.target[arrived])
+            caught = rng.permutation(np.repeat(where, rng.integers(0, 40, where.size)))
+            before = _snapshot(force)
+            naive_take_in(force, arrived, caught, hour)
+            want = _snapshot(force)
+            _restore(force, before)
+            catch.take_in(
+                arrived,
+                caught,
+                force.target,
+                force.state,
+                force.t_busy_until,
+                cfg.capacity_per_hour,
+                HANDLING,
+                hour + cfg.handling_hours,
+                b.n,
+            )
+            for name, values in _snapshot(force).items():
+                np.testing.assert_array_equal(values, want[name], err_msg=name)
+            assert (want["state"] != before["state"]).any()
     finally:
         _restore(force, snap)
 
