@@ -28,10 +28,9 @@ def end_tasks(
     responding: int,
     diverted: int,
     handling: int,
-) -> int:
+) -> None:
     """Sent patrols whose arrival hour has come reach their segment's centre; patrols whose task is over are free
-    again where they are. Returns how many patrols are free."""
-    n_free = 0
+    again where they are."""
     for row in range(state.size):
         s = state[row]
         sent = s in (responding, diverted)
@@ -40,8 +39,6 @@ def end_tasks(
         if (sent or s == handling) and t_busy_until[row] <= hour:
             state[row] = free
             target[row] = -1
-        n_free += state[row] == free
-    return n_free
 
 
 @njit(cache=True)
@@ -57,7 +54,8 @@ def walk_beats(
     beat: float,
 ) -> None:
     """Free patrols within `beat` of home wander by their draw (kept within the beat); those farther walk `step`
-    toward home. Nobody leaves their own country's line. The i-th free row (ascending) takes the i-th draw."""
+    toward home. Nobody leaves their own country's line. The i-th free row (ascending) takes the i-th draw, so
+    `wander` has one draw per free patrol (compiled code does not check the bounds)."""
     i = 0
     for row in range(state.size):
         if state[row] != free:

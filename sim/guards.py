@@ -62,7 +62,6 @@ class GuardForce:
                 self.line_lo[rows] = border.line_offset_km[c]
                 self.line_hi[rows] = border.line_offset_km[c] + border.line_length_km[c] - 1e-6
         self.hour = 0
-        self._n_free = 0  # patrols free this hour (counted by `advance`: `patrol` draws a step for each)
         self.state = np.full(n, OFF_DUTY, dtype=np.int8)
         self.x_km = np.zeros(n)
         self.home_x_km = np.zeros(n)
@@ -160,7 +159,7 @@ class GuardForce:
     def advance(self, hour: int) -> None:
         """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
         self.hour = hour
-        self._n_free = beats.end_tasks(
+        beats.end_tasks(
             self.state,
             self.x_km,
             self.target,
@@ -176,10 +175,11 @@ class GuardForce:
 
     def patrol(self, rng: np.random.Generator) -> None:
         """Free patrols walk their beat around their home position (one uniform step each from `rng`)."""
-        if not self._n_free:
+        n_free = int(np.count_nonzero(self.state == PATROLLING))
+        if not n_free:
             return
         step = self.cfg.patrol_kmh
-        wander = rng.uniform(-step, step, self._n_free)
+        wander = rng.uniform(-step, step, n_free)
         beats.walk_beats(
             self.state,
             self.x_km,

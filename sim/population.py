@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from sim.enums import ZONE_STATES, Country, MigrantState
 
@@ -46,6 +47,7 @@ class Population:
         self.memory_pos = np.zeros(self.capacity, dtype=np.int8)
         self._zone_lookup = np.zeros(len(MigrantState), dtype=bool)
         self._zone_lookup[list(ZONE_STATES)] = True
+        self._only = np.eye(len(MigrantState), dtype=bool)  # row s flags state s alone
         # uids of people out in the zone, ascending: queries scan these, not everyone who ever arrived (camps are
         # queues and the departed stay departed). Ascending order keeps every query's result, and so every draw
         # that follows it, exactly as a scan of the whole population would give.
@@ -85,22 +87,19 @@ class Population:
 
     def prune(self) -> None:
         """Drop people who have left the zone for good from the active set."""
-        self.active = self.active[self._zone_lookup[self.state[self.active]]]
+        self.active = self.in_zone()
 
     def in_state(self, state: int) -> np.ndarray:
         """People in a zone state, ascending by uid."""
-        a = self.active
-        return a[self.state[a] == state]
+        return _select(self.active, self.state, self._only[state], self.t_next, NEVER)
 
     def in_zone(self) -> np.ndarray:
         """People out in the border zone (approaching, at a fence, inside the EU zone, pushed back)."""
-        a = self.active
-        return a[self._zone_lookup[self.state[a]]]
+        return _select(self.active, self.state, self._zone_lookup, self.t_next, NEVER)
 
     def due(self, state: int, hour: int) -> np.ndarray:
         """People in a zone `state` whose timer has come."""
-        a = self.active
-        return a[(self.state[a] == state) & (self.t_next[a] <= hour)]
+        return _select(self.active, self.state, self._only[state], self.t_next, hour)
 
     # --- memory of failed segments ------------------------------------------------------------------------------
 
@@ -133,3 +132,20 @@ class Population:
         df.loc[df["t_next"] >= NEVER, "t_next"] = -1
         df.index.name = "uid"
         return df
+
+
+@njit(cache=True)
+def _select(active: np.ndarray, state: np.ndarray, wanted: np.ndarray, t_next: np.ndarray, hour: int) -> np.ndarray:
+    """The active people (ascending) whose state is one of the `wanted` (a flag per state) and whose timer has
+    come by `hour`.
+
+    Why compiled: the hour's queries (who is due at a fence, inside the EU, pushed back; who is in the zone) each
+    scan the few hundred people out in the zone; as numpy each was four calls, and together a tenth of a run.
+    """
+    out = np.empty(active.size, dtype=np.int64)
+    n = 0
+    for uid in active:
+        if wanted[state[uid]] and t_next[uid] <= hour:
+            out[n] = uid
+            n += 1
+    return out[:n]

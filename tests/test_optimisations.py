@@ -280,6 +280,25 @@ def test_sight_probability_counts_every_watching_patrol_within_reach(busy_model)
         _restore(force, snap)
 
 
+def test_people_queries_select_as_the_numpy_masks_did(busy_model):
+    """`due`, `in_state`, `in_zone` (compiled scans of the active set) against numpy masks over everyone."""
+    from sim.enums import ZONE_STATES
+
+    p = busy_model.people
+    everyone = np.arange(p.n)
+    active = p.active
+    in_zone = everyone[np.isin(p.state[: p.n], list(ZONE_STATES))]
+    np.testing.assert_array_equal(p.in_zone(), in_zone)
+    assert np.isin(p.state[active], list(ZONE_STATES)).sum() == in_zone.size and in_zone.size > 100
+    hour = busy_model.hour
+    for state in ZONE_STATES:
+        np.testing.assert_array_equal(p.in_state(int(state)), everyone[p.state[: p.n] == state])
+        for h in (hour - 3, hour, hour + 5):
+            expected = everyone[(p.state[: p.n] == state) & (p.t_next[: p.n] <= h)]
+            np.testing.assert_array_equal(p.due(int(state), h), expected, err_msg=f"{state.name} due by {h}")
+    assert any(p.due(int(state), hour).size for state in ZONE_STATES)
+
+
 def test_every_person_has_a_migrant_agent_with_their_state(build_model):
     """Migrant agents are made when someone asks (not per arrival), and then for everyone, in arrival order."""
     from sim import Migrant
