@@ -1,4 +1,4 @@
-"""Sending the nearest free patrols to alarms: the one part of the hourly schedule that is compiled.
+"""Sending the nearest free patrols to alarms, compiled with numba (like the other hourly loops over patrols).
 
 Why compiled: a full season sends patrols to ~33,000 alarms, about nine an hour, each a search among up to 1,500
 free patrols of a country. As numpy calls (a sort per alarm) or as a Python search of a sorted index this was a
