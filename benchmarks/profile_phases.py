@@ -26,6 +26,7 @@ PHASES: dict[type, list[str]] = {
         "move_escorts",
         "move_migrants",
         "guard_border",
+        "detect",
         "repair_fences",
         "close_day",
     ],
@@ -33,6 +34,7 @@ PHASES: dict[type, list[str]] = {
     Migrants: ["try_fences", "walk_inside", "return_to_fence"],
 }
 SUB = {
+    "detect",
     "advance",
     "patrol",
     "sight_probability",
