@@ -204,6 +204,11 @@ def main() -> None:
         f"ratio_vs_limit {results['ratio_vs_limit']:.2f} (target >= 0.1); "
         f"surge/autumn2021 wall time {results['surge_over_autumn2021']:.1f} (target <= ~5)"
     )
+    if days:
+        print(
+            f"(a reduced run of {days} days: the targets are for full seasons. Early August has few people, so the "
+            "fixed hourly cost of the patrols weighs more against (c) than over a season.)"
+        )
     write_json(args.out, results)
     print(f"wrote {args.out}")
 
