@@ -228,12 +228,13 @@ class GuardForce:
     def send(self, segment: int, k: int, hour: int, state: int, busy_hours: int | None) -> int:
         """Send up to `k` free patrols of the segment's country (fewer responders if some already hunt there);
         returns how many went."""
-        if state == RESPONDING:
-            k -= int(np.count_nonzero((self.target == segment) & (self.state == RESPONDING)))
-        if k <= 0:
+        segments, wanted = np.array([segment]), np.array([k])
+        if state == RESPONDING:  # responders already there count, as for an alarm
+            segments, wanted = shortfall(segments, self.state, self.target, RESPONDING, k, self.border.n)
+        if not segments.size or wanted[0] <= 0:
             return 0
         busy = self.cfg.pursuit_hours if busy_hours is None else busy_hours
-        return self._send_nearest(np.array([segment]), np.array([k]), hour, int(state), busy)
+        return self._send_nearest(segments, wanted, hour, int(state), busy)
 
     def _send_nearest(self, segments: np.ndarray, wanted: np.ndarray, hour: int, state: int, busy_hours: int) -> int:
         """Serve the segments in order, each with its `wanted` nearest free patrols, who set off at once

@@ -98,6 +98,23 @@ def test_sent_patrols_are_the_nearest_free_ones_of_a_full_stable_sort_even_with_
         _restore(force, snap)
 
 
+def test_responders_sent_to_a_segment_count_those_already_hunting_there(busy_model):
+    force, b = busy_model.guards, busy_model.border
+    snap = _snapshot(force)
+    try:
+        segment = int(np.flatnonzero(b.country == int(EU_COUNTRIES[0]))[20])
+        rows = np.flatnonzero((force.country == b.country[segment]) & (force.state != OFF_DUTY))
+        force.state[rows] = PATROLLING
+        force.state[rows[:2]], force.target[rows[:2]] = RESPONDING, segment
+        expected = naive_nearest(force, set(), int(b.country[segment]), float(b.center_x[segment]), 3)
+        before = force.state.copy()
+        assert force.send(segment, 5, 100, RESPONDING, None) == 3  # 5 wanted, 2 already there
+        assert np.flatnonzero(force.state != before).tolist() == sorted(expected)
+        assert force.send(segment, 5, 100, RESPONDING, None) == 0  # now 5 hunt there
+    finally:
+        _restore(force, snap)
+
+
 def test_sends_run_out_gracefully_when_few_patrols_are_free(busy_model):
     force, b = busy_model.guards, busy_model.border
     snap = _snapshot(force)
