@@ -58,7 +58,7 @@ def timed(spent: Counter, name: str, method: Callable) -> Callable:
 
 
 def main(overrides: list[str]) -> None:
-    # load the compiled dispatch (sim.nearest) once, as every process does on its first run, outside the timing
+    # load the numba-compiled loops once, as every process does on its first run, outside the timing
     BorderModel(load_config([*overrides, "days=1", "progress=false"])).run(progress=False)
     spent: Counter = Counter()
     for cls, names in PHASES.items():
