@@ -155,8 +155,9 @@ class Border:
 
     def refresh(self) -> None:
         """Recompute per-segment rates after a change of barrier, sensors or damage."""
-        base = np.clip(self.bar_p_breach[self.barrier] * self.p_breach_factor, 0.0, 1.0)
-        open_ground = np.clip(self.bar_p_breach[NO_BARRIER] * self.p_breach_factor, 0.0, 1.0)
+        # products are probabilities: `sim.config` refuses any barrier x terrain pair above 1 (nothing is clipped)
+        base = self.bar_p_breach[self.barrier] * self.p_breach_factor
+        open_ground = self.bar_p_breach[NO_BARRIER] * self.p_breach_factor
         # damage d moves a segment from its barrier's breach chance toward open ground's (d = 1: a gap)
         self.p_breach = base + self.damage * np.maximum(open_ground - base, 0.0)
         self.p_detect = 1.0 - (1.0 - self.bar_p_detect[self.barrier]) * (1.0 - self.sensor_p_detect * self.sensors)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.enums import Barrier, CountryName, Deployment, EscortStrategy, Terrain
+from sim.timeline import Calendar, profile
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -29,19 +31,33 @@ class ConfigError(ValueError):
 
 
 # --- field helpers: ranges live in metadata so one walker checks them all ---------------------------------------
+#
+# Every number has a closed range the code can run with (and that means something): NaN and inf never pass, and
+# the upper bounds keep every product the model forms (hours as int64 timers, people x bytes, euros) finite. A
+# bound is a modelling or safety limit, not a data figure: widen one only with a test that such a run works.
+
+#: Dates the model accepts: a typo guard (the model is of the 2020s), well inside what `datetime` can add days to.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+#: Hours a timer may be set ahead (ten years): far beyond any run, far below int64 overflow.
+MAX_HOURS = 87_600
+MAX_KM = 10_000.0  # no line, section, depth or walk is longer than this
+MAX_COUNT = 10_000_000  # people, troops, tries: more than the crisis had, and a memory estimate checks runs anyway
+MAX_EUR = 1e12  # per km or per person-day: far above any real price, far below float overflow in a season's sum
+
+
+def between(default: float | int | None, lo: float, hi: float, *, open_lo: bool = False) -> Any:
+    """A number in [lo, hi] (or (lo, hi] when `open_lo`), finite by construction."""
+    return field(default=default, metadata={"min": lo, "max": hi, "open_lo": open_lo})
 
 
 def prob(default: float) -> Any:
     """A probability in [0, 1]."""
-    return field(default=default, metadata={"min": 0.0, "max": 1.0})
+    return between(default, 0.0, 1.0)
 
 
-def nonneg(default: float | int) -> Any:
-    return field(default=default, metadata={"min": 0})
-
-
-def positive(default: float | int) -> Any:
-    return field(default=default, metadata={"gt": 0})
+def hours(default: int, lo: int = 0) -> Any:
+    """A duration in whole hours, from `lo` up to ten years."""
+    return between(default, lo, MAX_HOURS)
 
 
 def date_field(default: str | None) -> Any:
@@ -56,7 +72,7 @@ class DatedAmount:
     """A non-negative amount (people per day, km) at a date; profiles interpolate between points."""
 
     date: str = date_field("2021-08-01")
-    value: float = nonneg(0.0)
+    value: float = between(0.0, 0, MAX_COUNT)
 
 
 @dataclass
@@ -75,7 +91,7 @@ class BorderLine:
     """One country's line with Belarus; lines are unrolled side by side along x in the order listed."""
 
     country: CountryName = CountryName.poland
-    length_km: float = positive(418.0)
+    length_km: float = between(418.0, 0, MAX_KM, open_lo=True)
 
 
 @dataclass
@@ -83,8 +99,8 @@ class BorderSection:
     """A stretch of one line with one terrain; `start_km` is measured along that country's line."""
 
     country: CountryName = CountryName.poland
-    start_km: float = nonneg(0.0)
-    length_km: float = positive(1.0)
+    start_km: float = between(0.0, 0, MAX_KM)
+    length_km: float = between(1.0, 0, MAX_KM, open_lo=True)
     terrain: Terrain = Terrain.forest
     name: str = ""
 
@@ -93,10 +109,10 @@ class BorderSection:
 class BorderConfig:
     lines: list[BorderLine] = field(default_factory=list)
     sections: list[BorderSection] = field(default_factory=list)
-    cell_km: float = positive(1.0)  # grid cell width (assumption: resolution choice)
-    segment_km: float = positive(5.0)  # fence segment length (assumption)
-    belarus_depth_km: float = positive(8.0)  # camps to line (assumption)
-    eu_depth_km: float = positive(5.0)  # line to interior line = crossing (assumption)
+    cell_km: float = between(1.0, 0.1, 100.0)  # grid cell width (assumption: resolution choice)
+    segment_km: float = between(5.0, 0.1, MAX_KM)  # fence segment length (assumption)
+    belarus_depth_km: float = between(8.0, 0.1, 1000.0)  # camps to line (assumption)
+    eu_depth_km: float = between(5.0, 0.1, 1000.0)  # line to interior line = crossing (assumption)
 
 
 # --- fence ------------------------------------------------------------------------------------------------------
@@ -108,9 +124,9 @@ class BarrierParams:
 
     p_breach: float = prob(0.9)  # chance per try that a person gets through
     p_detect: float = prob(0.05)  # chance a try is noticed without sensors (noise, time spent at the barrier)
-    delay_hours: float = nonneg(0.0)  # hours a breach holds people at the line (climbing, cutting)
-    repair_hours: float = nonneg(12.0)  # hours from a cut to its repair
-    capex_eur_per_km: float = nonneg(0.0)  # capital cost per km
+    delay_hours: float = between(0.0, 0, MAX_HOURS)  # hours a breach holds people at the line (climbing, cutting)
+    repair_hours: float = between(12.0, 0, MAX_HOURS)  # hours from a cut to its repair
+    capex_eur_per_km: float = between(0.0, 0, MAX_EUR)  # capital cost per km
 
 
 @dataclass
@@ -123,16 +139,17 @@ class BarriersConfig:
 @dataclass
 class SensorsConfig:
     p_detect: float = prob(0.8)  # cameras + motion sensors seeing a try (assumption)
-    capex_eur_per_km: float = nonneg(0.0)
+    capex_eur_per_km: float = between(0.0, 0, MAX_EUR)
 
 
 @dataclass
 class TerrainParams:
-    p_breach_factor: float = nonneg(1.0)  # multiplies the barrier's p_breach (a river is an obstacle)
-    walk_factor: float = positive(1.0)  # multiplies walking speeds
-    sight_factor: float = nonneg(1.0)  # multiplies patrol sight
-    exposure_factor: float = nonneg(1.0)  # multiplies the exposure hazard
-    risk: float = nonneg(1.0)  # weight of the terrain in `by_risk` deployment
+    # multiplies every barrier's p_breach (a river is an obstacle); each product must stay a probability
+    p_breach_factor: float = between(1.0, 0.0, 1000.0)
+    walk_factor: float = between(1.0, 0.01, 100.0)  # multiplies walking speeds
+    sight_factor: float = between(1.0, 0.0, 100.0)  # multiplies patrol sight
+    exposure_factor: float = between(1.0, 0.0, 1000.0)  # multiplies the exposure hazard
+    risk: float = between(1.0, 0.0, 1000.0)  # weight of the terrain in `by_risk` deployment
 
 
 @dataclass
@@ -157,9 +174,9 @@ class FenceRule:
     terrains: list[Terrain] = field(default_factory=list)
     barrier: Barrier = Barrier.none
     sensors: bool = False
-    length_km: float | None = field(default=None, metadata={"min": 0})
+    length_km: float | None = between(None, 0, MAX_KM)
     build: list[DatedAmount] = field(default_factory=list)
-    capex_eur_per_km: float | None = field(default=None, metadata={"min": 0})  # null: the barrier's own
+    capex_eur_per_km: float | None = between(None, 0, MAX_EUR)  # null: the barrier's own
 
 
 @dataclass
@@ -178,7 +195,7 @@ class ArrivalsConfig:
     name: str = "constant"
     per_day: list[DatedAmount] = field(default_factory=list)
     interpolate: bool = True  # linear between points (else: each value holds until the next date)
-    scale: float = nonneg(1.0)  # multiplies the whole profile (surge = 5)
+    scale: float = between(1.0, 0, 1e6)  # multiplies the whole profile (surge = 5)
 
 
 @dataclass
@@ -191,45 +208,46 @@ class CampsConfig:
 
 @dataclass
 class MigrantConfig:
-    walk_kmh: float = positive(2.0)  # speed of an escorted group in Belarus
-    walk_kmh_eu: float = positive(0.5)  # covert progress inside the EU zone
-    retry_hours: int = positive(3)  # hours between tries at a fence
-    patience_hours: int = positive(24)  # hours at one segment before moving to another
-    switch_max_segments: int = positive(3)  # how far (in segments) people move when they switch
-    rest_hours: int = nonneg(24)  # rest after a pushback before trying again
-    max_attempts: int = positive(60)  # tries before giving up
-    max_pushbacks: int = positive(6)  # pushbacks before giving up
-    max_zone_days: float = positive(30.0)  # days in the zone before giving up
-    memory: int = positive(4)  # failed segments remembered (avoided when switching)
+    walk_kmh: float = between(2.0, 0.05, 100.0)  # speed of an escorted group in Belarus
+    walk_kmh_eu: float = between(0.5, 0.05, 100.0)  # covert progress inside the EU zone
+    retry_hours: int = hours(3, lo=1)  # hours between tries at a fence
+    patience_hours: int = hours(24, lo=1)  # hours at one segment before moving to another
+    switch_max_segments: int = between(3, 1, 10_000)  # how far (in segments) people move when they switch
+    rest_hours: int = hours(24)  # rest after a pushback before trying again
+    max_attempts: int = between(60, 1, MAX_COUNT)  # tries before giving up
+    max_pushbacks: int = between(6, 1, MAX_COUNT)  # pushbacks before giving up
+    max_zone_days: float = between(30.0, 0, MAX_HOURS / 24, open_lo=True)  # days in the zone before giving up
+    memory: int = between(4, 1, 100)  # failed segments remembered (avoided when switching)
 
 
 @dataclass
 class GroupSize:
     """Lognormal group size, clipped to [min, max]."""
 
-    median: float = positive(40.0)
-    sigma: float = nonneg(0.7)
-    min: int = positive(5)
-    max: int = positive(250)
+    median: float = between(40.0, 1, 100_000)
+    sigma: float = between(0.7, 0, 5)  # e^(5 sigma) stays finite
+    min: int = between(5, 1, 100_000)
+    max: int = between(250, 1, 100_000)
 
 
 @dataclass
 class EscortConfig:
-    n_units: int = nonneg(6)
+    n_units: int = between(6, 0, 100_000)
     strategy: EscortStrategy = EscortStrategy.adaptive
     group_size: GroupSize = field(default_factory=GroupSize)
-    min_group: int = positive(10)  # people waiting in camp before a unit leaves with a group
+    min_group: int = between(10, 1, MAX_COUNT)  # people waiting in camp before a unit leaves with a group
     p_cut: float = prob(0.3)  # chance a unit cuts the fence on arrival
     cut_damage: float = prob(0.5)  # damage added by a cut (0..1)
     p_incident: float = prob(0.1)  # chance a unit stages an incident on arrival
-    severity_weights: list[float] = field(default_factory=lambda: [0.6, 0.3, 0.1])
-    incident_hours: int = positive(4)  # how long an incident ties patrols down
-    responders_per_severity: int = nonneg(6)  # patrols drawn per severity level
-    diversion_km: float = nonneg(15.0)  # incidents are staged this far from the crossing point
+    # one weight per severity level; each item in [0, 1e6], the sum positive
+    severity_weights: list[float] = field(default_factory=lambda: [0.6, 0.3, 0.1], metadata={"min": 0, "max": 1e6})
+    incident_hours: int = hours(4, lo=1)  # how long an incident ties patrols down
+    responders_per_severity: int = between(6, 0, 100_000)  # patrols drawn per severity level
+    diversion_km: float = between(15.0, 0, MAX_KM)  # incidents are staged this far from the crossing point
     p_incursion: float = prob(0.05)  # chance escorts cross the line themselves after a cut
-    stay_hours: int = nonneg(24)  # hours a unit stays at the line blocking returns
+    stay_hours: int = hours(24)  # hours a unit stays at the line blocking returns
     share_knowledge: bool = True  # adaptive units pool what they learn
-    weakest_noise: float = nonneg(0.3)  # noise in a weakest-segment pick (0 = always the same segment)
+    weakest_noise: float = between(0.3, 0, 100)  # noise in a weakest-segment pick (0 = always the same segment)
 
 
 @dataclass
@@ -242,27 +260,27 @@ class TroopRamp:
 
 @dataclass
 class TroopsConfig:
-    poland: int = nonneg(15000)
-    lithuania: int = nonneg(5000)
+    poland: int = between(15000, 0, MAX_COUNT)
+    lithuania: int = between(5000, 0, MAX_COUNT)
     ramp: TroopRamp = field(default_factory=TroopRamp)
 
 
 @dataclass
 class GuardsConfig:
-    personnel_per_agent: int = positive(3)
+    personnel_per_agent: int = between(3, 1, 1000)
     on_duty_share: float = prob(0.3)
     deployment: Deployment = Deployment.by_risk
-    sight_km: float = nonneg(1.0)
+    sight_km: float = between(1.0, 0, 100.0)
     p_see: float = prob(0.2)
-    patrol_kmh: float = positive(4.0)
-    beat_km: float = nonneg(3.0)
-    respond_kmh: float = positive(15.0)
-    responders_per_alarm: int = positive(4)
-    capacity_per_hour: int = positive(5)
+    patrol_kmh: float = between(4.0, 0, 200.0, open_lo=True)
+    beat_km: float = between(3.0, 0, MAX_KM)
+    respond_kmh: float = between(15.0, 0.1, 1000.0)
+    responders_per_alarm: int = between(4, 1, 100_000)
+    capacity_per_hour: int = between(5, 1, MAX_COUNT)
     p_apprehend: float = prob(0.6)
-    handling_hours: int = nonneg(3)
-    pursuit_hours: int = positive(3)
-    reinforce_days: float = positive(7.0)
+    handling_hours: int = hours(3)
+    pursuit_hours: int = hours(3, lo=1)
+    reinforce_days: float = between(7.0, 0.01, 3650.0)
 
 
 @dataclass
@@ -280,22 +298,22 @@ class PolicyConfig:
 @dataclass
 class ExposureConfig:
     hazard_per_day: float = prob(0.0002)
-    cold_months: list[int] = field(default_factory=lambda: [11, 12, 1, 2, 3])
-    cold_factor: float = nonneg(3.0)
+    cold_months: list[int] = field(default_factory=lambda: [11, 12, 1, 2, 3], metadata={"min": 1, "max": 12})
+    cold_factor: float = between(3.0, 0, 1000.0)
 
 
 @dataclass
 class CostConfig:
-    troop_eur_per_day: float = nonneg(150.0)
-    fence_lifetime_years: float = positive(20.0)
+    troop_eur_per_day: float = between(150.0, 0, 1e6)
+    fence_lifetime_years: float = between(20.0, 0.1, 1000.0)
 
 
 @dataclass
 class Config:
     scenario: str = "autumn2021"
-    seed: int = 0
+    seed: int = between(0, 0, 2**63 - 1)  # numpy seeds are >= 0; int64 keeps it a column in tables
     start_date: str = date_field("2021-08-01")
-    days: int = positive(153)
+    days: int = between(153, 1, 36_500)
     border: BorderConfig = field(default_factory=BorderConfig)
     fence: FenceConfig = field(default_factory=FenceConfig)
     barriers: BarriersConfig = field(default_factory=BarriersConfig)
@@ -311,6 +329,8 @@ class Config:
     exposure: ExposureConfig = field(default_factory=ExposureConfig)
     cost: CostConfig = field(default_factory=CostConfig)
     progress: bool = True  # progress bar for long runs in an interactive terminal
+    # refuse a run whose estimated memory is above this (`sim.resources`); raise it on a bigger machine
+    memory_limit_gb: float = between(4.0, 0.01, 1e6)
 
 
 def register_configs() -> None:
@@ -322,14 +342,42 @@ def register_configs() -> None:
 
 
 def parse_date(text: str, key: str) -> dt.date:
+    """A config date; `ConfigError` naming the key unless it is YYYY-MM-DD between FIRST_DATE and LAST_DATE."""
     try:
-        return dt.date.fromisoformat(str(text))
+        date = dt.date.fromisoformat(str(text))
     except ValueError:
         raise ConfigError(f"{key}: '{text}' is not a date; write it as YYYY-MM-DD") from None
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise ConfigError(f"{key}: {date} is out of range: allowed {FIRST_DATE} to {LAST_DATE}")
+    return date
+
+
+def _range_text(meta: dict) -> str:
+    def show(bound: float) -> str:
+        return str(bound) if isinstance(bound, int) else f"{bound:g}"
+
+    opening = "(" if meta.get("open_lo") else "["
+    return f"allowed {opening}{show(meta['min'])}, {show(meta['max'])}]"
+
+
+def _check_number(value: Any, key: str, meta: dict, errors: list[str]) -> None:
+    """A number must be finite and inside its field's range; NaN fails every bound."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        allowed = _range_text(meta) if "min" in meta else "allowed: a finite number"
+        errors.append(f"{key}={value} is not a finite number: {allowed}")
+        return
+    if "min" not in meta:
+        return
+    low_ok = value > meta["min"] if meta.get("open_lo") else value >= meta["min"]
+    if not (low_ok and value <= meta["max"]):
+        errors.append(f"{key}={value} is out of range: {_range_text(meta)}")
 
 
 def _walk(obj: Any, path: str, errors: list[str]) -> None:
-    """Check every field's range/date metadata, recursing into nested dataclasses and lists."""
+    """Check every field's range/date metadata, recursing into nested dataclasses and lists; a list of numbers
+    takes its field's range for each item."""
     if isinstance(obj, list):
         for i, item in enumerate(obj):
             _walk(item, f"{path}[{i}]", errors)
@@ -340,13 +388,11 @@ def _walk(obj: Any, path: str, errors: list[str]) -> None:
         value = getattr(obj, f.name)
         key = f"{path}.{f.name}" if path else f.name
         meta = f.metadata
-        if value is not None and isinstance(value, int | float) and not isinstance(value, bool):
-            if "min" in meta and "max" in meta and not meta["min"] <= value <= meta["max"]:
-                errors.append(f"{key}={value} is out of range: allowed [{meta['min']}, {meta['max']}]")
-            elif "min" in meta and "max" not in meta and value < meta["min"]:
-                errors.append(f"{key}={value} is out of range: allowed >= {meta['min']}")
-            elif "gt" in meta and value <= meta["gt"]:
-                errors.append(f"{key}={value} is out of range: allowed > {meta['gt']}")
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                _check_number(item, f"{key}[{i}]", meta, errors)
+        else:
+            _check_number(value, key, meta, errors)
         if meta.get("date") and value is not None:
             try:
                 parse_date(value, key)
@@ -356,7 +402,8 @@ def _walk(obj: Any, path: str, errors: list[str]) -> None:
 
 
 def _check_border(border: BorderConfig, errors: list[str]) -> None:
-    """Sections of each line must tile it exactly: no overlap, no gap, whole cells."""
+    """Sections of each line must tile it exactly: no overlap, no gap, whole cells. Messages name each section by
+    its place in the list (`border.sections[3]`)."""
     if not border.lines:
         errors.append("border.lines: at least one country line is required (allowed: poland, lithuania)")
     seen = [line.country for line in border.lines]
@@ -364,49 +411,69 @@ def _check_border(border: BorderConfig, errors: list[str]) -> None:
         errors.append(f"border.lines: each country may appear once, got {[c.value for c in seen]}")
     eps = 1e-6
     for line in border.lines:
-        sections = sorted((s for s in border.sections if s.country == line.country), key=lambda s: s.start_km)
+        mine = [(i, s) for i, s in enumerate(border.sections) if s.country == line.country]
+        mine.sort(key=lambda item: item[1].start_km)
         name = line.country.value
-        if not sections:
+        if not mine:
             errors.append(f"border.sections: no section covers the {name} line (0 to {line.length_km} km)")
             continue
-        pos = 0.0
-        for s in sections:
+        pos, previous = 0.0, "the line's start"
+        for i, s in mine:
+            key = f"border.sections[{i}]"
             if s.start_km > pos + eps:
-                errors.append(f"border.sections: gap on the {name} line between {pos} and {s.start_km} km")
+                errors.append(
+                    f"border.sections: gap on the {name} line between {pos} and {s.start_km} km "
+                    f"(between {previous} and {key}.start_km={s.start_km})"
+                )
             elif s.start_km < pos - eps:
-                errors.append(f"border.sections: sections overlap on the {name} line at {s.start_km} km")
-            pos = max(pos, s.start_km + s.length_km)
+                errors.append(
+                    f"border.sections: sections overlap on the {name} line at {s.start_km} km "
+                    f"({key}.start_km={s.start_km} is before the end of {previous}, {pos} km)"
+                )
+            pos, previous = max(pos, s.start_km + s.length_km), key
         if abs(pos - line.length_km) > eps:
-            errors.append(f"border.sections: the {name} line is {line.length_km} km but its sections end at {pos} km")
-        for s in sections:
+            errors.append(
+                f"border.sections: the {name} line is {line.length_km} km but its sections end at {pos} km "
+                f"(border.lines: {name} length_km={line.length_km}; last section {previous})"
+            )
+        for i, s in mine:
             for value, what in ((s.start_km, "start_km"), (s.length_km, "length_km")):
                 cells = value / border.cell_km
                 if abs(cells - round(cells)) > 1e-6:
                     errors.append(
-                        f"border.sections: {name} section at {s.start_km} km has {what}={value}, "
-                        f"not a whole number of cells (border.cell_km={border.cell_km})"
+                        f"border.sections[{i}].{what}={value}: not a whole number of cells "
+                        f"(border.cell_km={border.cell_km}); {name} section at {s.start_km} km"
                     )
     orphans = {s.country.value for s in border.sections} - {c.value for c in seen}
     if orphans:
         errors.append(f"border.sections: sections for {sorted(orphans)} but no such entry in border.lines")
 
 
-def _check_dates(cfg: Config, errors: list[str]) -> None:
-    for key, points in (
+def dated_inputs(cfg: Config) -> list[tuple[str, list[Any]]]:
+    """Every list of dated points in a config, by key: the inputs a run window can miss."""
+    return [
         ("arrivals.per_day", cfg.arrivals.per_day),
         ("troops.ramp.poland", cfg.troops.ramp.poland),
         ("troops.ramp.lithuania", cfg.troops.ramp.lithuania),
         ("camps.repatriations", cfg.camps.repatriations),
         *((f"fence.rules[{i}].build", r.build) for i, r in enumerate(cfg.fence.rules)),
-    ):
-        try:
-            dates = [parse_date(p.date, key) for p in points]
-        except ConfigError:
-            continue  # already reported by the field walker
+    ]
+
+
+def _check_dates(cfg: Config, errors: list[str]) -> None:
+    for key, points in dated_inputs(cfg):
+        dates = [parse_date(p.date, key) for p in points]
         if dates != sorted(dates):
             errors.append(f"{key}: dates must be in increasing order, got {[p.date for p in points]}")
     if not cfg.arrivals.per_day:
         errors.append("arrivals.per_day: give at least one {date, value} point (a constant rate)")
+    start = parse_date(cfg.start_date, "start_date")
+    last = start + dt.timedelta(days=cfg.days - 1)
+    if last > LAST_DATE:
+        errors.append(
+            f"start_date={start} with days={cfg.days} ends on {last}: the last day allowed is {LAST_DATE} "
+            f"(at most {(LAST_DATE - start).days + 1} days from this start)"
+        )
 
 
 def _check_misc(cfg: Config, errors: list[str]) -> None:
@@ -414,20 +481,134 @@ def _check_misc(cfg: Config, errors: list[str]) -> None:
     if gs.min > gs.max:
         errors.append(f"escort.group_size: min={gs.min} must not exceed max={gs.max}")
     w = cfg.escort.severity_weights
-    if not w or any(x < 0 for x in w) or sum(w) <= 0:
+    if not w or sum(w) <= 0:
         errors.append(f"escort.severity_weights={w}: allowed a non-empty list of weights >= 0 with a positive sum")
-    bad = [m for m in cfg.exposure.cold_months if not 1 <= m <= 12]
-    if bad:
-        errors.append(f"exposure.cold_months: {bad} are not months; allowed 1..12")
+
+
+def _check_effective_probabilities(cfg: Config, errors: list[str]) -> None:
+    """A barrier's p_breach times a terrain's p_breach_factor is the chance a try gets through there: it must be a
+    probability for every barrier the fence rules could put on every terrain (nothing is clipped silently)."""
+    for barrier in Barrier:
+        p = getattr(cfg.barriers, barrier.value).p_breach
+        for terrain in Terrain:
+            factor = getattr(cfg.terrain, terrain.value).p_breach_factor
+            if p * factor > 1.0:
+                errors.append(
+                    f"barriers.{barrier.value}.p_breach={p:g} x terrain.{terrain.value}.p_breach_factor={factor:g} "
+                    f"= {p * factor:g}: the chance of a breach must not exceed 1; lower one of the two"
+                )
+
+
+def run_window_warnings(cfg: Config) -> list[str]:
+    """Dated inputs that fall wholly outside the run window and so change nothing, or not what their dates say.
+
+    Not errors: a run of November alone rightly ignores a repatriation of December. But silence would let a typo
+    (`pushback_from=2030-01-01`) pass as a policy run, so the model logs each of these as a warning.
+    """
+    start = parse_date(cfg.start_date, "start_date")
+    end = start + dt.timedelta(days=cfg.days - 1)
+    window = f"the run covers {start} to {end}"
+    out = []
+    for country in ("poland", "lithuania"):
+        when = getattr(cfg.policy, country).pushback_from
+        if when is not None and parse_date(when, f"policy.{country}.pushback_from") > end:
+            out.append(f"policy.{country}.pushback_from={when} is after the run ends ({window}): never applied")
+    for key, points in dated_inputs(cfg):
+        dates = [parse_date(p.date, key) for p in points]
+        if key == "camps.repatriations":
+            if dates and not any(start <= d <= end for d in dates):
+                out.append(
+                    f"{key}: every date ({', '.join(map(str, dates))}) is outside the run ({window}): none happens"
+                )
+        elif dates and dates[0] > end:
+            holds = "nothing is built" if key.startswith("fence.") else f"its first value ({points[0].value:g}) holds"
+            out.append(f"{key} starts on {dates[0]}, after the run ends ({window}): {holds} throughout")
+    return out
+
+
+#: Cross-field checks and the key prefixes each reads: a check runs only when those keys passed the field checks,
+#: so a bad value (cell_km=0) is reported once, by name, and never crashes a check that divides by it.
+CROSS_CHECKS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (lambda cfg, errors: _check_border(cfg.border, errors), ("border.",)),
+    (_check_dates, ("start_date", "days", "arrivals.", "troops.ramp.", "camps.", "fence.")),
+    (_check_misc, ("escort.",)),
+    (_check_effective_probabilities, ("barriers.", "terrain.")),
+)
+
+
+# --- resources ----------------------------------------------------------------------------------------------------
+#
+# Bytes per unit, measured with tracemalloc on full runs (2026-11-29; see docs/ODD.md "Limits of a run") and rounded
+# up: a person's arrays and, once anyone asks for the agents, their Migrant view; a patrol's arrays and Mesa agent;
+# a grid cell's Mesa Cell; a day x segment of the fence construction plan.
+BYTES_BASE = 600e6  # Python, numpy, pandas, numba, Hydra and Mesa loaded
+BYTES_PER_PERSON = 700.0
+BYTES_PER_REMEMBERED_SEGMENT = 8.0  # per person and `migrant.memory` slot
+BYTES_PER_PATROL = 800.0
+BYTES_PER_CELL = 1500.0
+BYTES_PER_PLAN_ENTRY = 10.0  # barrier (1), sensors (1), capex (8)
+BYTES_PER_ESCORT = 2000.0
+
+
+def memory_estimate(cfg: Config) -> dict[str, tuple[float, str]]:
+    """Bytes a run of `cfg` needs, by what drives them: {part: (bytes, the keys that set its size)}.
+
+    An estimate for refusing runs that cannot fit (`memory_limit_gb`), not an accounting: the parts grow linearly
+    with people, patrols, grid cells and fence segments x days, at the measured rates above.
+    """
+    calendar = Calendar(parse_date(cfg.start_date, "start_date"), cfg.days)
+    per_day = profile(cfg.arrivals.per_day, calendar, interpolate=cfg.arrivals.interpolate) * cfg.arrivals.scale
+    people = float(per_day.sum())
+    patrols = 0.0
+    for line in cfg.border.lines:
+        level = getattr(cfg.troops, line.country.value)
+        ramp = getattr(cfg.troops.ramp, line.country.value)
+        peak = max((p.value for p in ramp), default=1.0)
+        patrols += level * peak * cfg.guards.on_duty_share / cfg.guards.personnel_per_agent
+    bc = cfg.border
+    total_km = sum(line.length_km for line in bc.lines)
+    cells = (total_km / bc.cell_km + 1) * ((bc.belarus_depth_km + bc.eu_depth_km) / bc.cell_km + 3)
+    segments = sum(math.ceil(s.length_km / bc.segment_km) for s in bc.sections)
+    person = BYTES_PER_PERSON + BYTES_PER_REMEMBERED_SEGMENT * cfg.migrant.memory
+    return {
+        f"~{people:,.0f} people": (people * person, "arrivals.per_day x arrivals.scale, over days"),
+        f"~{patrols:,.0f} patrols": (patrols * BYTES_PER_PATROL, "troops.poland, troops.lithuania"),
+        f"{cells:,.0f} grid cells": (
+            cells * BYTES_PER_CELL,
+            "border.cell_km, border.belarus_depth_km, border.eu_depth_km",
+        ),
+        f"{segments} fence segments x {cfg.days} days": (
+            segments * cfg.days * BYTES_PER_PLAN_ENTRY,
+            "border.segment_km, days",
+        ),
+        f"{cfg.escort.n_units} escort units": (cfg.escort.n_units * BYTES_PER_ESCORT, "escort.n_units"),
+        "libraries": (BYTES_BASE, ""),
+    }
+
+
+def _check_memory(cfg: Config, errors: list[str]) -> None:
+    """Refuse a run that would need more than `memory_limit_gb`, naming what drives it."""
+    parts = memory_estimate(cfg)
+    need = sum(size for size, _ in parts.values())
+    if need <= cfg.memory_limit_gb * 1e9:
+        return
+    what, (size, keys) = max(parts.items(), key=lambda item: item[1][0])
+    errors.append(
+        f"memory_limit_gb={cfg.memory_limit_gb:g}: this run would need about {need / 1e9:,.1f} GB, mostly for "
+        f"{what} ({size / 1e9:,.1f} GB, set by {keys}); lower those, or raise memory_limit_gb if the machine has it"
+    )
 
 
 def validate(cfg: Config) -> Config:
     """Raise ConfigError listing every problem; return the config unchanged when it is sound."""
     errors: list[str] = []
     _walk(cfg, "", errors)
-    _check_border(cfg.border, errors)
-    _check_dates(cfg, errors)
-    _check_misc(cfg, errors)
+    failed = [e.split("=")[0].split(":")[0] for e in errors]
+    for check, reads in CROSS_CHECKS:
+        if not any(key.startswith(reads) for key in failed):
+            check(cfg, errors)
+    if not errors:
+        _check_memory(cfg, errors)
     if errors:
         raise ConfigError("invalid config:\n  " + "\n  ".join(errors))
     return cfg

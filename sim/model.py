@@ -19,7 +19,7 @@ from tqdm import tqdm
 from sim.agents import Migrant
 from sim.arrivals import Arrivals, Camps
 from sim.border import Border
-from sim.config import Config, load_config, to_config
+from sim.config import Config, load_config, run_window_warnings, to_config
 from sim.enums import EU_COUNTRIES, Country, MigrantState, PatrolState
 from sim.escorts import BelarusianEscort, SegmentChoice
 from sim.exposure import Exposure
@@ -34,6 +34,7 @@ from sim.tables import daily_table, segments_table
 from sim.timeline import HOURS_PER_DAY, Calendar
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
+log = logging.getLogger("sim.model")
 
 
 class BorderModel(mesa.Model):
@@ -46,6 +47,8 @@ class BorderModel(mesa.Model):
 
     def __init__(self, cfg: Config | DictConfig | dict | None = None) -> None:
         self.cfg: Config = to_config(load_config() if cfg is None else cfg)
+        for warning in run_window_warnings(self.cfg):  # a dated input the run never reaches: say so, once
+            log.warning(warning)
         super().__init__(rng=self.cfg.seed)
         streams = named_streams(self.rng)
         self.rng_arrivals, self.rng_camps = streams["arrivals"], streams["camps"]

@@ -121,10 +121,14 @@ BAD_INPUTS = {
     "probability_above_one": (
         "guards.p_see=1.5",
         ConfigError,
-        [r"guards\.p_see=1\.5 is out of range: allowed \[0\.0, 1\.0\]"],
+        [r"guards\.p_see=1\.5 is out of range: allowed \[0, 1\]"],
     ),
-    "negative_troops": ("troops.poland=-5", ConfigError, [r"troops\.poland=-5 is out of range: allowed >= 0"]),
-    "negative_days": ("days=-1", ConfigError, [r"(?<![\w.])days=-1 is out of range: allowed > 0"]),
+    "negative_troops": (
+        "troops.poland=-5",
+        ConfigError,
+        [r"troops\.poland=-5 is out of range: allowed \[0, 10000000\]"],
+    ),
+    "negative_days": ("days=-1", ConfigError, [r"(?<![\w.])days=-1 is out of range: allowed \[1, 36500\]"]),
     "unknown_fence": ("fence=bogus", ConfigCompositionException, [r"fence/bogus", r"steel_wall"]),
     "unknown_strategy": (
         "escort.strategy=smart",
@@ -185,7 +189,10 @@ MORE_BAD = {
         {"escort": {"group_size": {"min": 50, "max": 10}}},
         r"escort\.group_size: min=50 must not exceed max=10",
     ),
-    "not_a_month": ({"exposure": {"cold_months": [1, 13]}}, r"exposure\.cold_months: \[13\] are not months"),
+    "not_a_month": (
+        {"exposure": {"cold_months": [1, 13]}},
+        r"exposure\.cold_months\[1\]=13 is out of range: allowed \[1, 12\]",
+    ),
     "share_above_one_in_a_list": (
         {"camps": {"repatriations": [{"date": "2021-11-18", "value": 1.5}]}},
         r"camps\.repatriations\[0\]\.value=1\.5 is out of range",
@@ -277,3 +284,119 @@ def test_a_country_without_a_line_fields_no_troops_and_costs_nothing(run_model):
     assert (lithuania["guards_on_duty"] == 0).all()
     assert (lithuania["troops"] == 0).all()
     assert model.summary["lithuania"]["cost_eur"] == 0
+
+
+# --- values the checks used to pass and the code could not run (issue 10) ----------------------------------------
+
+#: id -> (overrides, patterns the message must contain). Each of these once crashed a run, ran with NaN in its
+#: outputs or was clipped silently; each must now stop before any output with exit 2, naming the key.
+REFUSED = {
+    "nan_cost": (["cost.troop_eur_per_day=nan"], [r"cost\.troop_eur_per_day=nan is not a finite number"]),
+    "nan_terrain_factor": (["terrain.forest.p_breach_factor=nan"], [r"terrain\.forest\.p_breach_factor=nan"]),
+    "inf_cold_factor": (["exposure.cold_factor=inf"], [r"exposure\.cold_factor=inf is not a finite number"]),
+    "date_beyond_the_calendar": (["start_date=9999-12-31"], [r"start_date: 9999-12-31 is out of range"]),
+    "run_past_the_last_date": (
+        ["start_date=2100-12-31", "days=2"],
+        [r"start_date=2100-12-31 with days=2 ends on 2101-01-01"],
+    ),
+    "negative_seed": (["seed=-1"], [r"seed=-1 is out of range: allowed \[0, "]),
+    "zero_cell": (["border.cell_km=0"], [r"border\.cell_km=0\.0 is out of range: allowed \[0\.1, 100\]"]),
+    "infinite_sight": (["guards.sight_km=inf"], [r"guards\.sight_km=inf is not a finite number"]),
+    "astronomic_scale": (["arrivals.scale=1e300"], [r"arrivals\.scale=1e\+300 is out of range"]),
+    "breach_chance_above_one": (
+        ["terrain.field.p_breach_factor=2.5"],
+        [r"barriers\.none\.p_breach=0\.9 x terrain\.field\.p_breach_factor=2\.5 = 2\.25"],
+    ),
+    "too_many_people_for_memory": (
+        ["arrivals.scale=1000000"],
+        [r"memory_limit_gb=4: this run would need about [\d,.]+ GB", r"arrivals\.scale"],
+    ),
+    "too_many_troops_for_the_limit": (
+        ["troops.poland=10000000", "troops.ramp.poland=[]", "memory_limit_gb=0.5"],
+        [r"memory_limit_gb=0\.5", r"patrols .* set by troops\.poland"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_values_the_code_cannot_run_are_refused_by_name(case):
+    overrides, patterns = REFUSED[case]
+    with pytest.raises(ConfigError) as excinfo:
+        to_config(load_config(overrides))
+    for pattern in patterns:
+        assert re.search(pattern, str(excinfo.value)), f"{pattern!r} not in:\n{excinfo.value}"
+
+
+@pytest.mark.parametrize("case", ["nan_cost", "run_past_the_last_date", "negative_seed", "zero_cell"])
+def test_refused_values_exit_2_on_the_command_line_before_any_output(run_cli, tmp_path, case):
+    overrides, patterns = REFUSED[case]
+    result = run_cli(*overrides, "days=1" if "days=2" not in overrides else "days=2", f"hydra.run.dir={tmp_path}")
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "Traceback" not in output
+    for pattern in patterns:
+        assert re.search(pattern, output), f"{pattern!r} not in:\n{output}"
+    assert not [p.name for p in tmp_path.iterdir() if p.suffix in (".csv", ".json")]
+
+
+def test_a_bad_value_in_one_job_stops_a_sweep_before_any_job_runs(run_cli, tmp_path):
+    result = run_cli("-m", "days=1", "seed=0,-1", f"hydra.sweep.dir={tmp_path}")
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert re.search(r"job \[.*seed=-1.*\].*seed=-1 is out of range", output, re.S), output
+    assert "Traceback" not in output
+    assert not list(tmp_path.glob("*/summary.json"))
+
+
+def test_memory_limit_is_a_setting_not_a_wall():
+    with pytest.raises(ConfigError, match="memory_limit_gb"):
+        to_config(load_config(["arrivals.scale=200"]))
+    assert to_config(load_config(["arrivals.scale=200", "memory_limit_gb=64"])).arrivals.scale == 200
+
+
+def test_memory_estimate_covers_what_a_run_allocates():
+    """The estimate is for refusing runs that cannot fit: it must not under-count what a run really allocates
+    (tracemalloc's peak, libraries aside), here with people, patrols and grid all larger than the default."""
+    import tracemalloc
+
+    from sim.config import BYTES_BASE, memory_estimate
+
+    overrides = ["arrivals.scale=5", "days=20", "start_date=2021-10-20", "troops.poland=60000", "border.cell_km=0.5"]
+    cfg = to_config(load_config(overrides))
+    BorderModel(load_config(["days=1"])).run(progress=False)  # compiled loops loaded before measuring
+    tracemalloc.start()
+    try:
+        model = BorderModel(cfg).run(progress=False)
+        _ = model.agents  # the Migrant views, as a notebook asking for them would make
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    estimate = sum(size for size, _ in memory_estimate(cfg).values()) - BYTES_BASE
+    assert peak <= estimate, (peak, memory_estimate(cfg))
+    assert estimate < 10 * peak  # and not so loose that it refuses runs that fit
+
+
+def test_dated_inputs_outside_the_run_window_are_warned_about(caplog):
+    overrides = [
+        "policy.poland.pushback_from=2030-01-01",
+        'camps.repatriations=[{date:"2019-01-01",value:0.5}]',
+        "days=3",
+    ]
+    with caplog.at_level("WARNING", logger="sim.model"):
+        BorderModel(load_config(overrides))
+    text = caplog.text
+    assert "policy.poland.pushback_from=2030-01-01 is after the run ends" in text
+    assert "camps.repatriations: every date (2019-01-01) is outside the run" in text
+    assert "troops.ramp.poland starts on 2021-08-19, after the run ends" in text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="sim.model"):
+        BorderModel(load_config(["days=153"]))  # the whole season: every dated input falls inside it
+    assert caplog.text == ""
+
+
+def test_window_warnings_reach_the_console_and_the_run_log(run_cli, tmp_path):
+    result = run_cli("days=1", "policy.poland.pushback_from=2030-01-01", f"hydra.run.dir={tmp_path}")
+    assert result.returncode == 0, result.stderr
+    message = "policy.poland.pushback_from=2030-01-01 is after the run ends"
+    assert message in result.stdout + result.stderr
+    assert message in (tmp_path / "run.log").read_text()
