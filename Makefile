@@ -3,11 +3,13 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# The Ray launcher's venv: its [ray] extra holds cloudpickle<3 and joblib<1.6, so it lives apart from .venv
+RAY_VENV := .venv-ray
 SWEEP  := results/sweeps/quick_compare/$(shell date +%Y-%m-%d_%H-%M-%S)
 VIZ_PORT ?= 8765
 LAB_PORT ?= 8888
 
-.PHONY: setup run scenario test lint bench viz notebooks clean
+.PHONY: setup run scenario test test-ray lint bench viz notebooks clean
 
 # $(call venv_with,EXTRAS): create .venv if needed and install the project with EXTRAS (e.g. [dev]) into it
 define venv_with
@@ -32,6 +34,12 @@ $(VENV)/.installed-notebooks: pyproject.toml
 	$(call venv_with,[notebooks])
 	touch $(VENV)/.installed $@
 
+$(RAY_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(RAY_VENV)
+	$(RAY_VENV)/bin/python -m pip install -q --upgrade pip
+	$(RAY_VENV)/bin/python -m pip install -q -e '.[ray]' 'pytest>=8,<10'
+	touch $@
+
 setup: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
@@ -44,6 +52,11 @@ scenario: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# The README's Ray commands against a Ray cluster on this machine's loopback interface (tests/test_ray_cluster.py,
+# about a minute; needs unshare and ip, and root or user namespaces), in .venv-ray
+test-ray: $(RAY_VENV)/.installed
+	BORDERFLOW_REQUIRE_RAY=1 $(RAY_VENV)/bin/python -m pytest tests/test_ray_cluster.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check sim tests benchmarks hydra_plugins
@@ -64,4 +77,4 @@ notebooks: $(VENV)/.installed-notebooks
 		experiments/
 
 clean:
-	rm -rf $(VENV) results
+	rm -rf $(VENV) $(RAY_VENV) results

@@ -12,10 +12,11 @@ and passes them in.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from sim.jit import compiled
 
 
-@njit(cache=True)
+@compiled
 def end_tasks(
     state: np.ndarray,
     x_km: np.ndarray,
@@ -41,7 +42,7 @@ def end_tasks(
             target[row] = -1
 
 
-@njit(cache=True)
+@compiled
 def walk_beats(
     state: np.ndarray,
     x_km: np.ndarray,
@@ -68,7 +69,7 @@ def walk_beats(
         i += 1
 
 
-@njit(cache=True)
+@compiled
 def watching(state: np.ndarray, t_arrive: np.ndarray, hour: int, free: int, responding: int) -> np.ndarray:
     """Patrols keeping watch: free ones, and responders that have arrived (not en route, handling or diverted)."""
     out = np.empty(state.size, dtype=np.bool_)
@@ -99,7 +100,7 @@ class SightIndex:
         self.bin_segments = np.array([s for segs in per_bin for s in segs], dtype=np.int64)
 
 
-@njit(cache=True)
+@compiled
 def patrols_in_reach(
     x_km: np.ndarray,
     keeps_watch: np.ndarray,

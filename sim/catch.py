@@ -9,10 +9,11 @@ checks both functions against the numpy code they replaced.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from sim.jit import compiled
 
 
-@njit(cache=True)
+@compiled
 def arrived_responders(
     state: np.ndarray, t_arrive: np.ndarray, target: np.ndarray, hour: int, responding: int, n_segments: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -28,7 +29,7 @@ def arrived_responders(
     return rows[:n], per_segment
 
 
-@njit(cache=True)
+@compiled
 def take_in(
     arrived: np.ndarray,
     caught_segments: np.ndarray,

@@ -16,10 +16,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from sim.jit import compiled
 
 
-@njit(cache=True)
+@compiled
 def shortfall(
     alarm_segments: np.ndarray, state: np.ndarray, target: np.ndarray, responding: int, need: int, n_segments: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +39,7 @@ def shortfall(
     return segments, need - have[segments]
 
 
-@njit(cache=True)
+@compiled
 def send_nearest(
     segments: np.ndarray,
     wanted: np.ndarray,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
 from sim.enums import ZONE_STATES, Country, MigrantState
+from sim.jit import compiled
 
 NEVER = np.iinfo(np.int64).max // 4  # a time that never comes; avoids special-casing "no timer"
 
@@ -134,7 +134,7 @@ class Population:
         return df
 
 
-@njit(cache=True)
+@compiled
 def _select(active: np.ndarray, state: np.ndarray, wanted: np.ndarray, t_next: np.ndarray, hour: int) -> np.ndarray:
     """The active people (ascending) whose state is one of the `wanted` (a flag per state) and whose timer has
     come by `hour`.

@@ -1,23 +1,68 @@
-"""A Hydra sweeper that validates every job of a sweep before any job runs.
+"""A Hydra sweeper that validates every job of a sweep before any job runs, in an absolute sweep directory.
 
 Hydra's basic sweeper composes each job's config up front (so a wrong key or type fails early) but never checks
 ranges, dates or border sections: those would fail only inside their own job, after others had run. This
 sweeper runs the model's full validation (`sim.config.to_config`) on every composed job config first and stops
 the sweep, naming the job's overrides and the key, before launching anything.
+
+Before that, its `setup` makes the sweep directory absolute (against the directory the sweep was started in),
+whatever the launcher: a job resolves a relative `hydra.sweep.dir` against its own working directory, which on a
+Ray worker or a cluster node is not the driver's, so its outputs would land where the aggregation never looks.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.types import HydraContext, TaskFunction
+from omegaconf import DictConfig, open_dict, read_write
 
 from sim.config import ConfigError, to_config
 
+SWEEP_DIR_KEY = "hydra.sweep.dir"
+
+
+def quote_override_value(value: str) -> str:
+    """`value` as a single-quoted Hydra override value that parses back to the same string (a path may hold
+    spaces, commas, `=`, brackets or quotes, all of which mean something in the override grammar)."""
+    escaped = re.sub(r"(\\+)$", lambda m: m.group(1) * 2, value)  # a trailing backslash would escape the quote
+    escaped = re.sub(r"(\\*)'", lambda m: m.group(1) * 2 + "\\'", escaped)  # quotes and the backslashes before
+    return "'" + escaped.replace("${", "\\${") + "'"  # a literal ${ is not an interpolation
+
+
+def make_sweep_dir_absolute(config: DictConfig, cwd: Path | None = None) -> Path:
+    """Resolve `hydra.sweep.dir` (interpolations such as `${now:...}` included) to an absolute path against `cwd`
+    (the current directory by default) and make every job see it.
+
+    The jobs' configs are composed again from `hydra.overrides.hydra` (Hydra's `load_sweep_config`), not copied
+    from `config`, so the absolute path goes in there too, replacing any `hydra.sweep.dir=...` override. Returns
+    the absolute sweep directory.
+    """
+    base = Path.cwd() if cwd is None else Path(cwd).absolute()
+    sweep_dir = Path(os.path.normpath(base / str(config.hydra.sweep.dir)))
+    parser = OverridesParser.create()
+    overrides = [o for o in config.hydra.overrides.hydra if parser.parse_override(o).key_or_group != SWEEP_DIR_KEY]
+    with read_write(config.hydra), open_dict(config.hydra):
+        config.hydra.sweep.dir = str(sweep_dir)
+        config.hydra.overrides.hydra = [*overrides, f"{SWEEP_DIR_KEY}={quote_override_value(str(sweep_dir))}"]
+    return sweep_dir
+
 
 class ValidatingSweeper(BasicSweeper):
-    """`BasicSweeper` plus the model's range and cross-field checks on every job of a batch."""
+    """`BasicSweeper` plus an absolute sweep directory and the model's range and cross-field checks on every job
+    of a batch."""
+
+    def setup(self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig) -> None:
+        """Make the sweep directory absolute, then set up as `BasicSweeper` does (which instantiates the launcher
+        with this config)."""
+        make_sweep_dir_absolute(config)
+        super().setup(hydra_context=hydra_context, task_function=task_function, config=config)
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Compose every job (as the parent class does, which this replaces) and validate it."""
