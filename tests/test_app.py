@@ -67,7 +67,7 @@ def test_plotted_daily_counters_are_the_days_of_model_daily(stepped):
     assert len(collected) == 3  # one row per midnight
     daily = stepped.daily
     eu = daily[daily["country"] != "belarus"].groupby("day")[list(app.DAILY_COUNTERS)].sum()
-    for name in app.DAILY_COUNTERS:
+    for name in app.DAILY_COUNTERS:  # counts (whole numbers as floats) add up exactly: compared exactly
         np.testing.assert_array_equal(collected[name].to_numpy(), eu.loc[:2, name].to_numpy(), err_msg=name)
     assert collected["attempts"].sum() > 0
     for name in app.STOCKS:  # the model's own reporters are kept
