@@ -25,6 +25,7 @@ from sim.escorts import BelarusianEscort, SegmentChoice
 from sim.exposure import Exposure
 from sim.guards import GuardForce, patrols_for
 from sim.ledger import Ledger
+from sim.mesa_compat import release_models
 from sim.migrants import IN_EU, Migrants, Tries
 from sim.policy import Policy
 from sim.population import Population
@@ -46,6 +47,7 @@ class BorderModel(mesa.Model):
 
     def __init__(self, cfg: Config | DictConfig | dict | None = None) -> None:
         self.cfg: Config = to_config(load_config() if cfg is None else cfg)
+        release_models()  # Mesa 3.3/3.4 would keep every model alive for good (sim/mesa_compat.py)
         super().__init__(rng=self.cfg.seed)
         streams = named_streams(self.rng)
         self.rng_arrivals, self.rng_camps = streams["arrivals"], streams["camps"]
