@@ -81,3 +81,10 @@ def test_the_grid_of_a_live_model_still_pickles_its_cells(build_model):
     cell = next(iter(model.grid.all_cells))
     copy = pickle.loads(pickle.dumps(cell))
     assert copy.coordinate == cell.coordinate
+
+
+def test_release_models_does_nothing_where_mesa_counts_in_the_model(monkeypatch):
+    """Mesa >= 3.5 has no class-level `_ids` (the model counts its agents): nothing is added to Mesa."""
+    monkeypatch.delattr(mesa.Agent, "_ids", raising=False)
+    assert release_models() is False
+    assert "_ids" not in vars(mesa.Agent)
