@@ -3,7 +3,7 @@
 from sim.agents import LithuanianGuard, Migrant, PolishGuard
 from sim.config import ConfigError, load_config
 from sim.escorts import BelarusianEscort
-from sim.model import BorderModel
+from sim.model import BorderModel, RunEndedError
 
 __all__ = [
     "BelarusianEscort",
@@ -12,5 +12,6 @@ __all__ = [
     "LithuanianGuard",
     "Migrant",
     "PolishGuard",
+    "RunEndedError",
     "load_config",
 ]

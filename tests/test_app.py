@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from sim import app
+from sim import RunEndedError, app
 from sim.enums import ZONE_STATES
 from sim.timeline import HOURS_PER_DAY
 from sim.viz import draw_border_map, people_cells
@@ -139,3 +139,11 @@ def test_reset_frees_the_model_it_replaces():
         assert [ref() is None for ref in replaced[1:]] == [True] * 3
     finally:
         rc.close()
+
+
+def test_an_app_step_stops_at_the_end_and_one_after_it_is_a_clear_error():
+    model = app.AppModel(hours_per_step=10_000)  # longer than the season: one step runs to its end
+    model.step()
+    assert model.ended and not model.running and model.hour == model.calendar.hours
+    with pytest.raises(RunEndedError, match=f"ended at hour {model.calendar.hours}"):
+        model.step()
