@@ -28,6 +28,8 @@ def _mesa_counters() -> dict | None:
 def test_models_built_and_run_one_after_another_are_all_freed():
     gc.collect()
     tables_before = len(copyreg.dispatch_table)
+    counters = _mesa_counters()
+    counted_before = len(counters) if counters is not None else 0  # other tests' models may be alive
     models = []
     for seed, days in itertools.product(range(4), (2, 3, 4)):  # 12 models, each stepped past midnight
         model = BorderModel(load_config([f"days={days}", f"seed={seed}", "progress=false"]))
@@ -39,10 +41,10 @@ def test_models_built_and_run_one_after_another_are_all_freed():
     gc.collect()
     alive = [ref for ref in models if ref() is not None]
     assert not alive, f"{len(alive)} of {len(models)} models are still referenced"
-    assert len(copyreg.dispatch_table) == tables_before, "grids' cell classes stayed in copyreg's table"
-    counters = _mesa_counters()
+    assert len(copyreg.dispatch_table) <= tables_before, "grids' cell classes stayed in copyreg's table"
+    counters = _mesa_counters()  # read again: the first model built in a process swaps Mesa's dict
     if counters is not None:
-        assert not any(isinstance(m, BorderModel) for m in list(counters.keys()))
+        assert len(counters) <= counted_before, "Mesa's agent id counters kept entries of freed models"
 
 
 def test_a_finished_model_is_freed_while_a_live_one_keeps_its_agent_ids():
