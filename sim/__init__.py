@@ -5,7 +5,7 @@ import warnings
 from sim.agents import LithuanianGuard, Migrant, PolishGuard
 from sim.config import ConfigError, load_config
 from sim.escorts import BelarusianEscort
-from sim.model import BorderModel
+from sim.model import BorderModel, RunEndedError
 
 # configs/hydra/launcher/ray.yaml deliberately shadows the Ray launcher plugin's own `ray` config (to leave out a
 # setting Ray refuses on an existing cluster); Hydra 1.3 then says, three times per command, that the config "is
@@ -24,5 +24,6 @@ __all__ = [
     "LithuanianGuard",
     "Migrant",
     "PolishGuard",
+    "RunEndedError",
     "load_config",
 ]

@@ -120,9 +120,14 @@ class AppModel(BorderModel):
 
     def step(self) -> None:
         """`hours_per_step` hours of the model (fewer at the end of the run). The map repaints the grid's layers
-        when it draws (`sim.viz.patrols_per_km`)."""
+        when it draws (`sim.viz.patrols_per_km`).
+
+        Raises:
+            RunEndedError: the run had ended before this step (the page disables Step and ▶ at the end).
+        """
+        self.check_not_ended()
         for _ in range(self.hours_per_step):
-            if not self.running:
+            if self.ended:
                 break
             super().step()
 

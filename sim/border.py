@@ -13,6 +13,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 
 from sim.config import Config, FenceRule
 from sim.enums import BARRIERS, TERRAINS, Barrier, Country
+from sim.mesa_compat import release_grid
 from sim.timeline import Calendar, profile
 
 NO_BARRIER = BARRIERS.index(Barrier.none.value)
@@ -133,6 +134,7 @@ class Border:
         self.border_row = round(self.belarus_depth_km / self.cell_km)
         self.n_cells_y = self.border_row + 1 + max(1, round(self.eu_depth_km / self.cell_km))
         self.grid = OrthogonalMooreGrid((self.n_cells_x, self.n_cells_y), torus=False, random=random)
+        release_grid(self.grid)  # Mesa's copyreg table would keep the grid's layers for good (sim/mesa_compat.py)
         self.barrier_layer = self.grid.create_property_layer("barrier", -1, int)
         self.damage_layer = self.grid.create_property_layer("damage", 0.0, float)
         self.people_layer = self.grid.create_property_layer("people", 0, int)

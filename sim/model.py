@@ -25,6 +25,7 @@ from sim.escorts import BelarusianEscort, SegmentChoice
 from sim.exposure import Exposure
 from sim.guards import GuardForce, patrols_for
 from sim.ledger import Ledger
+from sim.mesa_compat import release_models
 from sim.migrants import IN_EU, Migrants, Tries
 from sim.policy import Policy
 from sim.population import Population
@@ -35,6 +36,13 @@ from sim.timeline import HOURS_PER_DAY, Calendar
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 log = logging.getLogger("sim.model")
+
+
+class RunEndedError(RuntimeError):
+    """A model was asked to simulate an hour after the last hour of its configured days.
+
+    The message names the hour and date the run ended at and how to go further (a model with more `days`).
+    """
 
 
 class BorderModel(mesa.Model):
@@ -49,6 +57,7 @@ class BorderModel(mesa.Model):
         self.cfg: Config = to_config(load_config() if cfg is None else cfg)
         for warning in run_window_warnings(self.cfg):  # a dated input the run never reaches: say so, once
             log.warning(warning)
+        release_models()  # Mesa 3.3/3.4 would keep every model alive for good (sim/mesa_compat.py)
         super().__init__(rng=self.cfg.seed)
         streams = named_streams(self.rng)
         self.rng_arrivals, self.rng_camps = streams["arrivals"], streams["camps"]
@@ -124,8 +133,27 @@ class BorderModel(mesa.Model):
     def day(self) -> int:
         return self.hour // HOURS_PER_DAY
 
+    @property
+    def ended(self) -> bool:
+        """Whether every hour of the configured days has been simulated (then `step()` raises RunEndedError)."""
+        return self.hour >= self.calendar.hours
+
+    def check_not_ended(self) -> None:
+        """Raise RunEndedError if the run has simulated its last hour: there is no further hour to simulate."""
+        if self.ended:
+            cal = self.calendar
+            raise RunEndedError(
+                f"the run ended at hour {self.hour}, the end of {cal.date(cal.days - 1).isoformat()}: it simulates "
+                f"days={cal.days} from {cal.start.isoformat()}; build a model with more days to go further"
+            )
+
     def step(self) -> None:
-        """One hour, in the order of the design's schedule."""
+        """One hour, in the order of the design's schedule.
+
+        Raises:
+            RunEndedError: the run had already simulated the last hour of its configured days (`ended`).
+        """
+        self.check_not_ended()
         if self.hour % HOURS_PER_DAY == 0:
             self.start_day()  # 1. policy switches, troop changes, fence construction, repatriations
         self.admit_arrivals()  # 2. arrivals into Belarusian camps
@@ -136,14 +164,19 @@ class BorderModel(mesa.Model):
         self.hour += 1
         if self.hour % HOURS_PER_DAY == 0:
             self.close_day()  # daily statistics close at midnight
-        if self.hour >= self.calendar.hours:
+        if self.ended:
             self.running = False
 
     def run(self, progress: bool | None = None) -> BorderModel:
-        """Run to the end of the configured days; a progress bar shows in an interactive terminal."""
+        """Run the hours left to the end of the configured days and return the model; a progress bar shows in an
+        interactive terminal. A model that has ended already is returned as it is (there is nothing left to run),
+        and one stepped part of the way is run from where it stands."""
         show = self.cfg.progress if progress is None else progress
-        with tqdm(total=self.calendar.days, unit="day", disable=not (show and sys.stderr.isatty())) as bar:
-            while self.running:
+        done = self.hour // HOURS_PER_DAY
+        with tqdm(
+            total=self.calendar.days, initial=done, unit="day", disable=not (show and sys.stderr.isatty())
+        ) as bar:
+            while not self.ended:
                 self.step()
                 if self.hour % HOURS_PER_DAY == 0:
                     bar.update(1)

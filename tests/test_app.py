@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from sim import app
+from sim import RunEndedError, app
 from sim.enums import ZONE_STATES
+from sim.timeline import HOURS_PER_DAY
 from sim.viz import draw_border_map, people_cells
 
 
@@ -67,7 +68,7 @@ def test_plotted_daily_counters_are_the_days_of_model_daily(stepped):
     assert len(collected) == 3  # one row per midnight
     daily = stepped.daily
     eu = daily[daily["country"] != "belarus"].groupby("day")[list(app.DAILY_COUNTERS)].sum()
-    for name in app.DAILY_COUNTERS:
+    for name in app.DAILY_COUNTERS:  # counts (whole numbers as floats) add up exactly: compared exactly
         np.testing.assert_array_equal(collected[name].to_numpy(), eu.loc[:2, name].to_numpy(), err_msg=name)
     assert collected["attempts"].sum() > 0
     for name in app.STOCKS:  # the model's own reporters are kept
@@ -100,3 +101,49 @@ def test_map_counts_everyone_in_the_zone(stepped):
 def test_the_page_is_a_solaraviz_element():
     assert app.page is not None
     assert type(app.page).__name__ == "Element"
+
+
+def test_reset_frees_the_model_it_replaces():
+    """Mesa's controller builds a new model on every Reset; the ones it replaced must not stay in memory (Mesa 3.3
+    kept every model for good: sim/mesa_compat.py). The page's panels are drawn for each model in between."""
+    import gc
+    import weakref
+
+    import ipyvuetify as v
+    import solara
+    from mesa.visualization.solara_viz import ModelController
+
+    model = solara.reactive(app.AppModel(seed=1))
+    controls = {"model_parameters": solara.reactive({"seed": 2}), "play_interval": solara.reactive(100)}
+    controls.update(render_interval=solara.reactive(1), use_threads=solara.reactive(False))
+
+    @solara.component
+    def controlled_page() -> None:
+        ModelController(model, **controls)
+        for panel in (app.BorderMap, app.Numbers, app.DailyCounters, app.Stocks):
+            panel(model.value)
+
+    _, rc = solara.render(controlled_page(), handle_error=False)
+    replaced = []
+    try:
+        for _ in range(4):
+            rc.find(v.Btn, children=["Step"]).widget.click()
+            assert model.value.hour == HOURS_PER_DAY
+            replaced.append(weakref.ref(model.value))
+            rc.find(v.Btn, children=["Reset"]).widget.click()
+            assert model.value.hour == 0 and model.value.cfg.seed == 2
+        gc.collect()
+        # the first model stays, as the reactive's initial value (the page keeps the model it was made with once);
+        # every model a Reset made and a later Reset replaced is gone
+        assert replaced[0]() is not None
+        assert [ref() is None for ref in replaced[1:]] == [True] * 3
+    finally:
+        rc.close()
+
+
+def test_an_app_step_stops_at_the_end_and_one_after_it_is_a_clear_error():
+    model = app.AppModel(hours_per_step=10_000)  # longer than the season: one step runs to its end
+    model.step()
+    assert model.ended and not model.running and model.hour == model.calendar.hours
+    with pytest.raises(RunEndedError, match=f"ended at hour {model.calendar.hours}"):
+        model.step()

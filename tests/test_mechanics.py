@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim import LithuanianGuard, Migrant, PolishGuard
+from sim import LithuanianGuard, Migrant, PolishGuard, RunEndedError
 from sim.enums import BARRIERS, TERRAINS, ZONE_STATES, Country, MigrantState
 from sim.summary import TOTALS
 
@@ -362,7 +363,7 @@ def test_a_falling_troop_level_takes_patrols_off_duty(build_model):
     assert on_duty[0] > on_duty[1] > on_duty[2]
     poland = model.daily[model.daily["country"] == "poland"]
     assert poland["guards_on_duty"].tolist() == on_duty
-    assert poland["troops"].tolist() == [15000, 8250, 1500, 1500]
+    assert poland["troops"].tolist() == pytest.approx([15000, 8250, 1500, 1500])  # the level times an interpolation
 
 
 def test_patrols_stay_on_their_own_countrys_line(default_run):
@@ -397,3 +398,34 @@ def test_mesa_agents_are_views_of_the_arrays(run_model):
     # the grid's property layers are painted at midnight
     assert model.border.people_layer.data.sum() == model.people.in_zone().size > 0
     assert model.border.guards_layer.data.sum() == guards.on_duty().sum()
+
+
+# --- the end of a run ------------------------------------------------------------------------------------------
+
+
+def test_stepping_past_the_last_hour_is_a_clear_error_that_changes_nothing(run_model):
+    model = run_model("days=2", "start_date=2021-10-30")
+    assert model.ended and not model.running and model.hour == 48
+    daily, people = model.daily, model.people.to_df()
+    with pytest.raises(RunEndedError, match=r"ended at hour 48, the end of 2021-10-31: it simulates days=2 from "):
+        model.step()
+    assert isinstance(RunEndedError("x"), RuntimeError)
+    assert model.hour == 48 and model.ended
+    pd.testing.assert_frame_equal(model.daily, daily)  # same model read twice: exact
+    pd.testing.assert_frame_equal(model.people.to_df(), people)
+    with pytest.raises(RunEndedError):  # and again: the model stays ended
+        model.step()
+
+
+def test_run_finishes_a_partly_stepped_model_and_returns_an_ended_one_as_it_is(build_model, run_model):
+    straight = run_model("days=3", "seed=4")
+    model = build_model("days=3", "seed=4")
+    for _ in range(30):
+        model.step()
+    model.running = False  # a stop flag does not cut run() short: it runs what is left of the configured days
+    assert model.run(progress=False) is model
+    assert model.hour == 72 and model.ended and not model.running
+    pd.testing.assert_frame_equal(model.daily, straight.daily)  # the same steps, one code path: exact
+    daily = model.daily
+    assert model.run(progress=False) is model and model.hour == 72  # nothing left to run
+    pd.testing.assert_frame_equal(model.daily, daily)
