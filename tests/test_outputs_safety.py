@@ -1,5 +1,5 @@
-"""Nothing lost, nothing silent: runs and sweeps never write over each other, damaged outputs are named, and a
-directory that cannot be written stops a command with one line.
+"""Nothing lost, nothing silent: runs and sweeps never write over each other, aggregation trusts only what it can
+read and says what it could not, and a directory that cannot be written stops a command with one line.
 
 The command-line checks start their independent commands at once in the background (`launched`) and each test
 waits only for the one it reads; they are tiny (1 simulated day) but each pays Hydra's start-up.
@@ -23,15 +23,21 @@ import pytest
 import yaml
 from omegaconf import OmegaConf
 
+from sim import aggregate as aggregate_module
+from sim import report as report_module
+from sim.aggregate import AggregateOnEnd, Sweep, collect, uniform, write
 from sim.config import CONFIG_DIR, load_config
 from sim.guard import LOCK_NAME, LockHolder, OutputDirError, SweepLock, claim_run_dir, conflicts
-from sim.outputs import output_problem
+from sim.outputs import output_problem, split_top_level
+from sim.report import ReportError, parse_baseline
 from sim.run import run_job
 
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT = 300
 OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
 SMALL = ("seed=0,1", "days=1")
+#: A sweep over a list-valued key; its second value holds commas inside brackets and braces.
+RAMP = '[{date:"2021-08-01",value:0.2}]'
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -116,10 +122,15 @@ def launched(tmp_path_factory):
     # a sweep directory locked by a live sweep (this test process) and one locked by a dead one
     _write_lock(root / "locked", os.getpid())
     _write_lock(root / "stale_lock", _dead_pid())
+    # a sweep whose summary.parquet cannot be written: a directory is in the way of its atomic rename
+    (root / "no_parquet" / "summary.parquet").mkdir(parents=True)
     sweeps = {
         "small": SMALL,
+        "other": ("seed=0", "fence=steel_wall", "days=1"),
         "locked": SMALL,
         "stale_lock": SMALL,
+        "no_parquet": SMALL,
+        "ramp": (f"troops.ramp.poland=[],{RAMP}", "seed=0", "days=1"),
     }
     launches = {
         name: (root / name, _Launch("sim.run", "-m", *args, f"hydra.sweep.dir={root / name}"))
@@ -269,7 +280,140 @@ def test_claiming_a_run_directory(tmp_path):
     assert claim_run_dir(tmp_path / "b", ".hydra", explicit=True) == tmp_path / "b"
 
 
-# --- 3. damaged outputs are named ----------------------------------------------------------------------------------
+# --- 3. aggregation: typed columns, only the current sweep, damaged outputs named, non-zero when incomplete ---------
+
+
+def test_a_column_mixing_numbers_and_text_is_written_as_text_in_both_tables(tmp_path):
+    table = pd.DataFrame({"tag": [1, "abc", 2.5], "job": [0, 1, 2], "crossings": [3, 4, 5], "rate": [0.5, None, 1]})
+    sweep = Sweep(table=table.apply(uniform), keys=["tag"])
+    write(sweep, tmp_path)
+    assert sweep.errors == []
+    parquet = pd.read_parquet(tmp_path / "summary.parquet")
+    assert parquet["tag"].tolist() == ["1", "abc", "2.5"]
+    assert pd.api.types.is_integer_dtype(parquet["crossings"])
+    assert pd.api.types.is_float_dtype(parquet["rate"])
+    assert parquet.to_csv(index=False, lineterminator="\n") == (tmp_path / "summary.csv").read_text()
+    assert json.loads((tmp_path / "status.json").read_text())["complete"] is True
+
+
+def test_one_type_per_column():
+    assert uniform(pd.Series([30.0, float("inf")], dtype=object)).dtype == float
+    assert uniform(pd.Series([2000, 15000], dtype=object)).dtype == "int64"
+    assert uniform(pd.Series([2000, None], dtype=object)).dtype == "Int64"
+    assert uniform(pd.Series([True, False], dtype=object)).dtype == bool
+    assert uniform(pd.Series([30, "inf", None], dtype=object)).tolist() == ["30", "inf", None]
+    assert uniform(pd.Series([[], [{"date": "2021-08-01", "value": 0.2}]], dtype=object)).tolist() == [
+        "[]",
+        '[{"date":"2021-08-01","value":0.2}]',
+    ]
+
+
+def test_a_table_that_cannot_be_written_as_parquet_is_reported_and_its_old_version_removed(
+    small, tmp_path, monkeypatch
+):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    assert (sweep_dir / "summary.parquet").is_file()
+
+    def refuse(*args, **kwargs):
+        raise TypeError("Expected bytes, got a 'int' object")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", refuse)
+    assert aggregate_module.main([str(sweep_dir)]) == 1
+    assert not (sweep_dir / "summary.parquet").exists(), "an older summary.parquet would disagree with summary.csv"
+    status = json.loads((sweep_dir / "status.json").read_text())
+    assert status["complete"] is False
+    assert status["errors"] == ["summary.parquet was not written: TypeError: Expected bytes, got a 'int' object"]
+
+
+@pytest.mark.slow
+def test_a_sweep_whose_summary_cannot_be_written_exits_1_naming_it(launched):
+    sweep_dir, result = _finished(launched, "no_parquet")
+    assert result.returncode == 1, _output(result)
+    assert "ERROR summary.parquet was not written" in result.stdout
+    assert f"summary incomplete: see {sweep_dir / 'status.json'}" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert json.loads((sweep_dir / "status.json").read_text())["complete"] is False
+    assert len(pd.read_csv(sweep_dir / "summary.csv")) == 2
+
+
+def test_the_end_of_sweep_callback_exits_1_when_a_run_is_missing(small, tmp_path, capsys):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    shutil.rmtree(sweep_dir / "1")
+    with pytest.raises(SystemExit) as stop:
+        AggregateOnEnd().on_multirun_end(OmegaConf.create({"hydra": {"sweep": {"dir": str(sweep_dir)}}}))
+    assert stop.value.code == 1
+    assert "MISSING job 1 [seed=1 days=1]: never started" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_job_directories_of_an_earlier_sweep_are_named_stale_and_never_aggregated(launched, small, tmp_path):
+    """What a second, different sweep into the same directory left before sweeps were guarded: its job 0 over
+    the first sweep's job 0, the first sweep's job 1 beside it, and its own multirun.yaml."""
+    other_dir, other = _finished(launched, "other")
+    assert other.returncode == 0, _output(other)
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    shutil.rmtree(sweep_dir / "0")
+    _copy(other_dir / "0", sweep_dir / "0")
+    shutil.copy(other_dir / "multirun.yaml", sweep_dir / "multirun.yaml")
+
+    result = _cli("sim.aggregate", str(sweep_dir))
+    assert result.returncode == 0, _output(result)  # the current sweep (one job) is complete
+    assert f"STALE directory {sweep_dir / '1'} [seed=1 days=1]: not a job of this sweep" in result.stdout
+    table = pd.read_csv(sweep_dir / "summary.csv")
+    assert table[["seed", "fence", "days"]].values.tolist() == [[0, "steel_wall", 1]]
+    status = json.loads((sweep_dir / "status.json").read_text())
+    assert [s["job"] for s in status["stale"]] == [1]
+    report = _cli("sim.report", str(sweep_dir))
+    assert report.returncode == 0, _output(report)
+    text = (sweep_dir / "report.md").read_text()
+    assert "nan" not in text
+    assert "STALE" in text
+
+
+def test_a_run_whose_outputs_are_of_another_config_than_its_overrides_is_not_aggregated(small, tmp_path):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    (sweep_dir / "multirun.yaml").unlink()  # no record of the sweep: each job's own overrides are all there is
+    overrides = sweep_dir / "1" / ".hydra" / "overrides.yaml"
+    overrides.write_text(yaml.safe_dump(["seed=7", "days=1"]))  # as if Hydra had started another job here
+    sweep = collect(sweep_dir)
+    assert sweep.table["seed"].tolist() == [0]
+    assert [(m["job"], m["reason"]) for m in sweep.missing] == [
+        (1, "its outputs are of another config (seed=1 in config.yaml, the job asked for seed=7)")
+    ]
+    assert not sweep.complete
+
+
+def test_swept_values_come_from_the_runs_config(small, tmp_path):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    for job in (0, 1):  # days typed as 30 on the command line are the config's 30.0 in every row
+        path = sweep_dir / str(job) / ".hydra" / "overrides.yaml"
+        path.write_text(yaml.safe_dump([*yaml.safe_load(path.read_text()), "migrant.max_zone_days=30"]))
+    (sweep_dir / "multirun.yaml").unlink()
+    table = collect(sweep_dir).table
+    assert table["migrant.max_zone_days"].dtype == float
+    assert table["migrant.max_zone_days"].tolist() == [30.0, 30.0]
+
+
+@pytest.mark.slow
+def test_a_truncated_summary_is_named_and_its_job_run_again_on_resume(small, tmp_path):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    summary = sweep_dir / "1" / "summary.json"
+    whole = summary.read_bytes()
+    summary.write_bytes(whole[: len(whole) // 2])
+    assert output_problem(sweep_dir / "1").startswith("summary.json is not valid JSON")
+
+    aggregated = _cli("sim.aggregate", str(sweep_dir))
+    assert aggregated.returncode == 1, _output(aggregated)
+    assert "MISSING job 1 [seed=1 days=1]: damaged: summary.json is not valid JSON" in aggregated.stdout
+    assert "Traceback" not in aggregated.stderr
+
+    resumed = _cli("sim.run", "-m", *SMALL, f"hydra.sweep.dir={sweep_dir}")
+    assert resumed.returncode == 0, _output(resumed)
+    assert re.search(r"job 1 \[[^\]]*\]: summary\.json is not valid JSON.*running it again", resumed.stdout)
+    assert "job 0 [days=1,seed=0]: already complete, skipped" in resumed.stdout
+    assert "Traceback" not in resumed.stdout + resumed.stderr
+    assert summary.read_bytes() == whole
+    assert (sweep_dir / "summary.csv").read_bytes() == (small / "summary.csv").read_bytes()
 
 
 def test_a_truncated_table_is_named(small, tmp_path):
@@ -282,7 +426,7 @@ def test_a_truncated_table_is_named(small, tmp_path):
     assert output_problem(job_dir) == "daily.csv is truncated (its last line is cut off)"
 
 
-# --- 4. directories that cannot be written ------------------------------------------------------------------------
+# --- 4. directories that cannot be written, and the report's baseline ----------------------------------------------
 
 
 @pytest.mark.slow
@@ -291,6 +435,37 @@ def test_an_unwritable_run_or_sweep_directory_stops_with_one_line(launched):
         in_the_way, result = _finished(launched, name)
         _one_line_error(result, str(in_the_way))
         assert result.returncode == 2
+
+
+@pytest.mark.slow
+def test_aggregate_and_report_into_an_unwritable_place_stop_with_one_line(small, tmp_path):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    (sweep_dir / "status.json").unlink()
+    (sweep_dir / "status.json").mkdir()  # in the way of the atomic rename
+    aggregated = _cli("sim.aggregate", str(sweep_dir))
+    _one_line_error(aggregated, str(sweep_dir / "status.json"))
+    assert aggregated.returncode == 1
+    (tmp_path / "a_file").write_text("")
+    reported = _cli("sim.report", str(small), "--out", str(tmp_path / "a_file" / "report"))
+    _one_line_error(reported, str(tmp_path / "a_file"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(AS_ROOT, reason="root writes into read-only directories; the file-in-the-way tests cover it")
+def test_read_only_directories_stop_every_command_with_one_line(small, tmp_path):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    read_only = tmp_path / "read_only"
+    read_only.mkdir()
+    for directory in (sweep_dir, read_only):
+        directory.chmod(0o555)
+    try:
+        _one_line_error(_cli("sim.run", "days=1", f"hydra.run.dir={read_only / 'run'}"), str(read_only))
+        _one_line_error(_cli("sim.run", "-m", *SMALL, f"hydra.sweep.dir={read_only / 's'}"), str(read_only))
+        _one_line_error(_cli("sim.aggregate", str(sweep_dir)), str(sweep_dir))
+        _one_line_error(_cli("sim.report", str(sweep_dir)), str(sweep_dir))
+    finally:
+        for directory in (sweep_dir, read_only):
+            directory.chmod(0o755)
 
 
 def _disk_full(monkeypatch) -> None:
@@ -302,9 +477,50 @@ def _disk_full(monkeypatch) -> None:
     monkeypatch.setattr(os, "replace", full)
 
 
+def test_a_full_disk_stops_aggregate_and_report_with_one_line(small, tmp_path, monkeypatch, capsys):
+    sweep_dir = _copy(small, tmp_path / "sweep")
+    _disk_full(monkeypatch)
+    assert aggregate_module.main([str(sweep_dir)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"error: cannot write {sweep_dir / 'status.json'}: No space left on device" in err
+    assert report_module.main([str(sweep_dir)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err
+
+
 def test_a_job_on_a_full_disk_is_reported_failed_without_raising(tmp_path, monkeypatch, caplog):
     _disk_full(monkeypatch)
     assert run_job(load_config(["days=1"]), tmp_path, "job 0") is None
     failed = [r.getMessage() for r in caplog.records if "FAILED" in r.getMessage()]
     assert len(failed) == 1
     assert f"cannot write {tmp_path / 'error.json'}: No space left on device" in failed[0]
+
+
+def test_baseline_is_parsed_as_overrides_not_split_on_every_comma():
+    assert split_top_level(f"troops.ramp.poland={RAMP},fence=none") == [f"troops.ramp.poland={RAMP}", "fence=none"]
+    assert parse_baseline(f"troops.ramp.poland={RAMP},fence=none") == {
+        "troops.ramp.poland": [{"date": "2021-08-01", "value": 0.2}],
+        "fence": "none",
+    }
+    assert parse_baseline("escort.strategy='a,b'") == {"escort.strategy": "a,b"}
+    assert parse_baseline("migrant.max_zone_days=inf") == {"migrant.max_zone_days": float("inf")}
+    with pytest.raises(ReportError, match="'steel_wall' is not key=value"):
+        parse_baseline("fence=none,steel_wall")
+    with pytest.raises(ReportError, match=re.escape("troops.ramp.poland=[{date")):
+        parse_baseline("troops.ramp.poland=[{date:")
+
+
+@pytest.mark.slow
+def test_report_baseline_with_commas_inside_a_list_value(launched):
+    sweep_dir, result = _finished(launched, "ramp")
+    assert result.returncode == 0, _output(result)
+    table = pd.read_csv(sweep_dir / "summary.csv")
+    assert table["troops.ramp.poland"].tolist() == ["[]", '[{"date":"2021-08-01","value":0.2}]']
+    report = _cli("sim.report", str(sweep_dir), "--baseline", f"troops.ramp.poland={RAMP}")
+    assert report.returncode == 0, _output(report)
+    text = (sweep_dir / "report.md").read_text()
+    assert 'baseline **troops.ramp.poland=[{"date":"2021-08-01","value":0.2}]**' in text
+    bad = _cli("sim.report", str(sweep_dir), "--baseline", "troops.ramp.poland=[1,2")
+    _one_line_error(bad, "--baseline", "troops.ramp.poland=[1,2")
+    assert bad.returncode == 2
