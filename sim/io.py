@@ -1,6 +1,7 @@
 """Atomic output: write into a temporary file in the target folder, then rename over the target.
 
-A run killed half-way never leaves a truncated `summary.json` that a later aggregation would trust.
+A run killed half-way never leaves a truncated `summary.json` that a later aggregation would trust. A write that
+fails (read-only, disk full, a directory in the way) raises the OSError's own subclass naming the target file.
 """
 
 from __future__ import annotations
@@ -15,17 +16,36 @@ import pandas as pd
 
 def write_text(path: Path, text: str) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
+    except OSError as err:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise naming(err, path) from err
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def naming(err: OSError, path: Path | str) -> OSError:
+    """The same error (same subclass: `IsADirectoryError`, `PermissionError`, ...) naming `path`, the output,
+    rather than the temporary file the system was writing when it failed."""
+    return OSError(err.errno, err.strerror, str(path)) if err.errno is not None else err
+
+
+def cannot_write(err: OSError, path: Path | str | None = None) -> str:
+    """`cannot write <file>: <reason>` for an OSError from writing outputs (read-only, disk full, a file in the
+    way of a directory): the file the system names, else `path`."""
+    where = err.filename if err.filename else path
+    return f"cannot write {where}: {err.strerror or err}"
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> Path:

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from sim import plots
-from sim.aggregate import Sweep, aggregate, parse_value
-from sim.io import write_text
+from sim.aggregate import Sweep, aggregate, collect
+from sim.io import cannot_write, write_text
+from sim.outputs import OverrideError, parse_override, same_value, split_top_level
 from sim.stats import Estimate, cost_per_prevented, effect, mean_ci
 
 #: (column, heading, digits, scale): what the tables show, in order.
@@ -52,10 +53,9 @@ def show(value: object) -> str:
 
 
 def same(column: pd.Series, value: object) -> pd.Series:
-    """Rows whose swept value equals `value`, numerically when both are numbers."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and pd.api.types.is_numeric_dtype(column):
-        return pd.Series(np.isclose(column.astype(float), float(value)), index=column.index)
-    return column.map(show) == show(value)
+    """Rows whose swept value equals `value`: numbers within a relative 1e-12 (`0` and `0.0`), lists and
+    mappings by their compact JSON text (how the summary table holds them), anything else as text."""
+    return column.map(lambda cell: same_value(cell, value)).astype(bool)
 
 
 def label(keys: list[str], values: pd.Series) -> str:
@@ -77,16 +77,29 @@ def scenarios_of(sweep: Sweep) -> Scenarios:
     return Scenarios(table, keys, labels)
 
 
+def parse_baseline(spec: str) -> dict[str, object]:
+    """`k=v,k2=v2` as Hydra overrides: commas inside brackets, braces or quotes belong to the value
+    (`troops.ramp.poland=[{date:"2021-08-01",value:0.2}]`). Raises `ReportError` naming the part it cannot read."""
+    wanted = {}
+    for part in split_top_level(spec):
+        if "=" not in part:
+            raise ReportError(f"--baseline: '{part}' is not key=value (several values for one key are not allowed)")
+        try:
+            key, value = parse_override(part.strip())
+        except OverrideError as err:
+            raise ReportError(f"--baseline: {err}") from None
+        wanted[key] = value
+    return wanted
+
+
 def pick_baseline(sc: Scenarios, spec: str | None) -> str:
     """The scenario matching `k=v,k2=v2` (the first scenario of the sweep when no spec is given)."""
     if not spec:
         return sc.labels[0]
-    wanted = {}
-    for part in spec.split(","):
-        key, sep, value = part.partition("=")
-        if not sep or key not in sc.table:
-            raise ReportError(f"--baseline: '{part}' is not key=value with a swept key; swept keys: {sc.keys}")
-        wanted[key] = parse_value(value)
+    wanted = parse_baseline(spec)
+    for key in wanted:
+        if key not in sc.table:
+            raise ReportError(f"--baseline: '{key}' is not a swept key; swept keys: {sc.keys}")
     match = sc.table
     for key, value in wanted.items():
         match = match[same(match[key], value)]
@@ -201,10 +214,13 @@ def figures(sc: Scenarios, sweep_dir: Path, out: Path, est: dict) -> list[tuple[
 
 
 def report(sweep_dir: Path, baseline: str | None = None, out: Path | None = None) -> Path:
+    """Write `report.md` and its figures into `out` (default: the sweep directory, whose summary tables are then
+    refreshed; with another `out` the sweep directory is only read). Raises `ReportError` for a user mistake and
+    OSError when `out` cannot be written."""
     sweep_dir = Path(sweep_dir)
     out = Path(out) if out else sweep_dir
     out.mkdir(parents=True, exist_ok=True)
-    sweep = aggregate(sweep_dir)
+    sweep = aggregate(sweep_dir) if out.resolve() == sweep_dir.resolve() else collect(sweep_dir)
     sc = scenarios_of(sweep)
     base = pick_baseline(sc, baseline)
     table, est = scenario_table(sc)
@@ -232,10 +248,11 @@ def report(sweep_dir: Path, baseline: str | None = None, out: Path | None = None
         "## Figures",
         *[f"![{title}]({name})" for name, title in made],
     ]
-    if sweep.failed or sweep.missing:
+    if sweep.failed or sweep.missing or sweep.stale:
         parts.append("## Runs that did not finish")
         parts += [f"- FAILED job {f['job']} `{f['overrides']}`: {f.get('error', '?')}" for f in sweep.failed]
         parts += [f"- MISSING job {m['job']} `{m['overrides']}`: {m['reason']}" for m in sweep.missing]
+        parts += [f"- STALE `{s['dir']}` `{s['overrides']}`: {s['reason']}, not included" for s in sweep.stale]
     return write_text(out / "report.md", "\n\n".join(parts) + "\n")
 
 
@@ -253,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     except ReportError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        print(f"error: {cannot_write(err, args.out or args.sweep_dir)}; no report written", file=sys.stderr)
+        return 1
     print(f"wrote {path} and its figures")
     return 0
 

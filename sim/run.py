@@ -3,14 +3,21 @@
 Outputs go into Hydra's run (or job) directory: `daily.csv`, `segments.csv`, `summary.json` and the resolved
 `config.yaml`, the last written last so that its presence marks a complete run. A config mistake exits non-zero
 with a message naming the key, never a traceback (2 for the model's own checks, 1 for Hydra's composition
-errors such as an unknown config group option). In a sweep, a job whose outputs are already complete
-for the same config is skipped (resume), and a job that crashes writes `error.json` instead of stopping the
-others; the sweep is aggregated when it ends (`sim.aggregate`).
+errors such as an unknown config group option).
+
+Nothing is written over another run (`sim.guard`): a single run never writes into a directory that holds a run
+(the default timestamped directory takes the next free name `<time>_2`; a `hydra.run.dir` given on the command
+line that holds a run stops with exit 2 naming it), and a sweep locks its directory and refuses one that holds
+another sweep's runs (exit 2). A directory that cannot be written stops the command with one line naming it.
+
+In a sweep, a job whose outputs are complete, readable and of the same config is skipped (resume); a job whose
+outputs are damaged (a truncated `summary.json`) or of another config is re-run, saying so; a job that crashes
+writes `error.json` instead of stopping the others. The sweep is aggregated when it ends (`sim.aggregate`) and
+exits 1 unless every run finished and the summary was written.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import traceback
@@ -21,15 +28,16 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.aggregate import run_is_complete
 from sim.config import CONFIG_DIR, Config, ConfigError, register_configs, to_config
-from sim.io import write_csv, write_json, write_text
+from sim.guard import held_message
+from sim.io import cannot_write, write_csv, write_json, write_text
 from sim.model import BorderModel
+from sim.outputs import ERROR_FILE, RUN_OUTPUTS, holds_run, output_problem, read_summary
 
 log = logging.getLogger("sim.run")
 register_configs()
 
-OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
+OUTPUTS = RUN_OUTPUTS
 
 
 def config_yaml(config: Config) -> str:
@@ -50,11 +58,18 @@ def run(cfg: DictConfig | Config, out_dir: Path, progress: bool | None = None) -
 
 
 def run_job(cfg: DictConfig, out_dir: Path, name: str) -> dict | None:
-    """One job of a sweep: skip it if already complete, record a crash instead of raising."""
+    """One job of a sweep: skip it if its outputs are complete and of the same config, re-run it (saying why) if
+    they are damaged or of another config, and record a crash in `error.json` instead of raising."""
     config = to_config(cfg)
-    if run_is_complete(out_dir) and (out_dir / "config.yaml").read_text() == config_yaml(config):
-        log.info("%s: already complete, skipped", name)
-        return json.loads((out_dir / "summary.json").read_text())
+    wanted = config_yaml(config)
+    if any((out_dir / output).exists() for output in OUTPUTS):
+        problem = output_problem(out_dir)
+        if problem is None and (out_dir / "config.yaml").read_text(encoding="utf-8") == wanted:
+            (out_dir / ERROR_FILE).unlink(missing_ok=True)
+            log.info("%s: already complete, skipped", name)
+            return read_summary(out_dir)
+        why = problem if problem is not None else "its outputs are of another config"
+        log.warning("%s: %s in %s; running it again", name, why, out_dir)
     for output in OUTPUTS:  # outputs of another config must not outlive a re-run that fails
         path = out_dir / output
         if path.is_file():
@@ -63,10 +78,14 @@ def run_job(cfg: DictConfig, out_dir: Path, name: str) -> dict | None:
         summary = run(config, out_dir, progress=False)
     except Exception as err:
         message = f"{type(err).__name__}: {err}"
-        write_json(out_dir / "error.json", {"error": message, "traceback": traceback.format_exc()})
-        log.error("%s: FAILED %s (see %s)", name, message, out_dir / "error.json")
+        try:
+            write_json(out_dir / ERROR_FILE, {"error": message, "traceback": traceback.format_exc()})
+        except OSError as write_err:
+            log.error("%s: FAILED %s (and %s)", name, message, cannot_write(write_err, out_dir / ERROR_FILE))
+            return None
+        log.error("%s: FAILED %s (see %s)", name, message, out_dir / ERROR_FILE)
         return None
-    (out_dir / "error.json").unlink(missing_ok=True)
+    (out_dir / ERROR_FILE).unlink(missing_ok=True)
     total = summary["total"]
     rate = total["interception_rate"]
     log.info(
@@ -129,11 +148,20 @@ def main(cfg: DictConfig) -> None:
     if hc.mode == RunMode.MULTIRUN:
         run_job(cfg, out_dir, f"job {hc.job.num} [{hc.job.override_dirname}]")
         return
+    held = [name for name in holds_run(out_dir) if name != ".hydra"]
+    if held:  # only where the guard did not claim the directory (a saved config run with --config-path)
+        print(f"error: {held_message(out_dir, held)}", file=sys.stderr)
+        sys.exit(2)
     try:
         summary = run(cfg, out_dir)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+    except OSError as err:
+        written = err.filename is None or Path(str(err.filename)).is_relative_to(out_dir)
+        problem = cannot_write(err, out_dir) if written else f"{type(err).__name__}: {err}"
+        print(f"error: {problem}; the run's outputs in {out_dir} are incomplete", file=sys.stderr)
+        sys.exit(1)
     shown = out_dir.relative_to(Path.cwd()) if out_dir.is_relative_to(Path.cwd()) else out_dir
     print(f"wrote {', '.join(OUTPUTS)} to {shown}")
     print(headline(summary))

@@ -252,7 +252,16 @@ def test_small_sweep_job_dirs_hold_the_four_outputs_and_status_is_clean(basic):
         fence, troops, seed, _ = (o.split("=")[1] for o in JOB_OVERRIDES[job].split())
         assert (config.fence.name, config.troops.poland, config.seed, config.days) == (fence, int(troops), int(seed), 2)
     status = json.loads((sweep_dir / "status.json").read_text())
-    assert status == {"finished": 8, "failed": [], "missing": [], "keys": KEYS}
+    assert status == {
+        "complete": True,
+        "finished": 8,
+        "failed": [],
+        "missing": [],
+        "stale": [],
+        "errors": [],
+        "keys": KEYS,
+    }
+    assert not (sweep_dir / ".sweep.lock").exists(), "the sweep's lock outlived it"
 
 
 # --- 2, 3. other launchers give the same numbers ----------------------------------------------------------------
@@ -507,13 +516,16 @@ def test_report_with_an_unknown_baseline_exits_2_listing_the_scenarios(basic, tm
 
 def test_report_baseline_on_a_share_swept_as_0_and_0_5(basic, tmp_path):
     # The directory of `-m policy.poland.pushback_share=0,0.5 policy.lithuania.pushback_share=0 seed=0,1 days=2`:
-    # each job's .hydra/overrides.yaml as Hydra writes it, outputs borrowed from the small sweep (the report only
-    # reads them).
+    # each job's .hydra/overrides.yaml as Hydra writes it and its config.yaml, the other outputs borrowed from the
+    # small sweep (the report only reads them).
     sweep_dir = tmp_path / "sweep"
     for job, (share, seed) in enumerate(itertools.product(("0", "0.5"), (0, 1))):
         job_dir = _copy(basic[0] / str(job), sweep_dir / str(job))
         overrides = [f"policy.poland.pushback_share={share}", "policy.lithuania.pushback_share=0", f"seed={seed}"]
         (job_dir / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump([*overrides, "days=2"]))
+        config = OmegaConf.load(job_dir / "config.yaml")  # and the config such a run has
+        config.policy.poland.pushback_share, config.policy.lithuania.pushback_share = float(share), 0.0
+        (job_dir / "config.yaml").write_text(OmegaConf.to_yaml(config))
     baseline = "policy.poland.pushback_share=0,policy.lithuania.pushback_share=0"  # as in the experiment's comment
     assert f"--baseline {baseline}" in (CONFIG_DIR / "experiment" / "pushback_policy.yaml").read_text()
     report = _cli("sim.report", str(sweep_dir), "--baseline", baseline)
