@@ -2,8 +2,9 @@
 
 Outputs go into Hydra's run (or job) directory: `daily.csv`, `segments.csv`, `summary.json` and the resolved
 `config.yaml`, the last written last so that its presence marks a complete run. A config mistake exits non-zero
-with a message naming the key, never a traceback (2 for the model's own checks, 1 for Hydra's composition
-errors such as an unknown config group option).
+with status 2 and a message naming the key or the file, never a traceback: the model's own checks, Hydra's
+composition errors (an unknown config group option, a value of the wrong type) and YAML syntax errors in a config
+file alike (`cli`).
 
 Nothing is written over another run (`sim.guard`): a single run never writes into a directory that holds a run
 (the default timestamped directory takes the next free name `<time>_2`; a `hydra.run.dir` given on the command
@@ -19,14 +20,18 @@ exits 1 unless every run finished and the summary was written.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
 
 import hydra
+import yaml
 from hydra.core.hydra_config import HydraConfig
+from hydra.errors import HydraException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import CONFIG_DIR, Config, ConfigError, register_configs, to_config
 from sim.guard import held_message
@@ -167,9 +172,42 @@ def main(cfg: DictConfig) -> None:
     print(headline(summary))
 
 
-if __name__ == "__main__":
-    problem = unknown_key(sys.argv[1:])
+def config_file_problem(err: BaseException) -> str | None:
+    """One line for a mistake in a config file or in the command line that Hydra or YAML found while composing
+    (a YAML syntax error naming its file and line, an unknown group option, a value of the wrong type); None for
+    anything else, which is a bug and keeps its traceback."""
+    if isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        where = f"{mark.name}, line {mark.line + 1}, column {mark.column + 1}" if mark else "a config file"
+        return f"YAML syntax error in {where}: {err.problem or err.context}"
+    if isinstance(err, OverrideParseException):
+        return f"cannot read the override '{err.override}': {err.message}"
+    if isinstance(err, yaml.YAMLError | HydraException | OmegaConfBaseException):
+        cause = err.__cause__
+        text = str(err) if cause is None or str(cause) in str(err) else f"{err}\n{cause}"
+        return text.strip()
+    return None
+
+
+def cli(argv: list[str]) -> None:
+    """`python -m sim.run`: every user mistake in the command line or a config file exits 2 with a message naming
+    the key or the file, before anything runs; Hydra's own composition errors included (Hydra alone exits 1 and,
+    for a YAML syntax error, prints a traceback)."""
+    problem = unknown_key(argv)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         sys.exit(2)
-    main()
+    asked_for_traces = bool(os.environ.get("HYDRA_FULL_ERROR"))
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra then raises composition errors here instead of exiting 1
+    try:
+        main()
+    except Exception as err:
+        problem = config_file_problem(err)
+        if problem is None or asked_for_traces:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    cli(sys.argv[1:])

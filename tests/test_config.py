@@ -4,6 +4,7 @@ both from Python (`load_config` + `to_config`) and from the command line (exit s
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -164,7 +165,7 @@ def test_bad_input_on_the_command_line_exits_with_a_message_not_a_traceback(run_
     override, _, patterns = BAD_INPUTS[case]
     result = run_cli(override, f"hydra.run.dir={tmp_path}")
     output = result.stdout + result.stderr
-    assert result.returncode != 0, output
+    assert result.returncode == 2, output
     for pattern in patterns:
         assert re.search(pattern, output), f"{pattern!r} not in:\n{output}"
     assert "Traceback" not in output
@@ -400,3 +401,32 @@ def test_window_warnings_reach_the_console_and_the_run_log(run_cli, tmp_path):
     message = "policy.poland.pushback_from=2030-01-01 is after the run ends"
     assert message in result.stdout + result.stderr
     assert message in (tmp_path / "run.log").read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("troops:\n  poland: [1, 2\n", r"YAML syntax error in .*local/default\.yaml, line 3, column 1: expected ','"),
+        ("troops:\n  poland: 1\n   lithuania: 2\n", r"YAML syntax error in .*local/default\.yaml, line 3"),
+        ("troops:\n  poland: lots\n", r"troops\.poland"),
+    ],
+    ids=["unclosed_list", "bad_indent", "wrong_type_in_a_file"],
+)
+def test_a_broken_config_file_is_named_in_one_message_not_a_traceback(run_cli, repo, tmp_path, text, pattern):
+    configs = tmp_path / "configs"
+    shutil.copytree(repo / "configs", configs, ignore=shutil.ignore_patterns("local"))
+    (configs / "local").mkdir()
+    (configs / "local" / "default.yaml").write_text(text)
+    result = run_cli("--config-path", str(configs), "days=1", f"hydra.run.dir={tmp_path / 'run'}")
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert re.search(pattern, output), output
+    assert "Traceback" not in output
+    assert not (tmp_path / "run" / "summary.json").exists()
+
+
+def test_an_override_that_cannot_be_read_is_named(run_cli, tmp_path):
+    result = run_cli("troops.poland=[", f"hydra.run.dir={tmp_path}")
+    assert result.returncode == 2
+    assert "cannot read the override 'troops.poland=['" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

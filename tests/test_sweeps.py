@@ -61,15 +61,15 @@ BAD_SWEEPS = {
             r"no job",
         ],
     ),
-    # Hydra's own composition errors (Hydra exits 1 on them): they name what is available
+    # Hydra's own composition errors (Hydra alone exits 1; `sim.run.cli` makes them 2): they name what is available
     "unknown_experiment": (
         ("+experiment=bogus", "days=2"),
-        None,
+        2,
         [r"experiment/bogus", r"fence_vs_troops", r"pushback_policy", r"quick_compare"],
     ),
     "unknown_strategy": (
         ("escort.strategy=random,smart", "days=2"),
-        None,
+        2,
         [r"escort\.strategy", r"random, weakest, adaptive"],
     ),
 }
