@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from commands import Launch, printed, run_module
 from omegaconf import OmegaConf
 
 from sim import aggregate as aggregate_module
@@ -32,8 +33,6 @@ from sim.outputs import output_problem, split_top_level
 from sim.report import ReportError, parse_baseline
 from sim.run import run_job
 
-REPO = Path(__file__).resolve().parents[1]
-TIMEOUT = 300
 OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
 SMALL = ("seed=0,1", "days=1")
 #: A sweep over a list-valued key; its second value holds commas inside brackets and braces.
@@ -44,46 +43,12 @@ AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # --- running the command lines ------------------------------------------------------------------------------------
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-
-
-class _Launch:
-    """`python -m MODULE ARGS` started in the background (from `cwd`); `result()` waits for it (once)."""
-
-    def __init__(self, module: str, *args: str, cwd: Path = REPO) -> None:
-        self.args = [sys.executable, "-m", module, *args]
-        self.proc = subprocess.Popen(
-            self.args, cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        self._result: subprocess.CompletedProcess[str] | None = None
-
-    def result(self) -> subprocess.CompletedProcess[str]:
-        if self._result is None:
-            stdout, stderr = self.proc.communicate(timeout=TIMEOUT)
-            self._result = subprocess.CompletedProcess(self.args, self.proc.returncode, stdout, stderr)
-        return self._result
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate()
-
-
-def _cli(module: str, *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return _Launch(module, *args, cwd=cwd).result()
-
-
-def _output(result: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-
-
 def _one_line_error(result: subprocess.CompletedProcess[str], *names: str) -> None:
     """A user-facing failure: non-zero, no traceback, one `error:` line naming each of `names`."""
-    assert result.returncode != 0, _output(result)
-    assert "Traceback" not in result.stdout + result.stderr, _output(result)
+    assert result.returncode != 0, printed(result)
+    assert "Traceback" not in result.stdout + result.stderr, printed(result)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, _output(result)
+    assert len(errors) == 1, printed(result)
     for name in names:
         assert name in errors[0], f"{name!r} not named in: {errors[0]}"
 
@@ -133,11 +98,11 @@ def launched(tmp_path_factory):
         "ramp": (f"troops.ramp.poland=[],{RAMP}", "seed=0", "days=1"),
     }
     launches = {
-        name: (root / name, _Launch("sim.run", "-m", *args, f"hydra.sweep.dir={root / name}"))
+        name: (root / name, Launch("sim.run", "-m", *args, f"hydra.sweep.dir={root / name}"))
         for name, args in sweeps.items()
     }
-    launches["unwritable_run"] = (in_the_way, _Launch("sim.run", "days=1", f"hydra.run.dir={in_the_way / 'run'}"))
-    launches["unwritable_sweep"] = (in_the_way, _Launch("sim.run", "-m", *SMALL, f"hydra.sweep.dir={in_the_way / 's'}"))
+    launches["unwritable_run"] = (in_the_way, Launch("sim.run", "days=1", f"hydra.run.dir={in_the_way / 'run'}"))
+    launches["unwritable_sweep"] = (in_the_way, Launch("sim.run", "-m", *SMALL, f"hydra.sweep.dir={in_the_way / 's'}"))
     yield launches
     for _, launch in launches.values():
         launch.stop()
@@ -152,7 +117,7 @@ def _finished(launched, name: str) -> tuple[Path, subprocess.CompletedProcess[st
 def small(launched) -> Path:
     """A finished sweep `seed=0,1 days=1` (two jobs); tests change copies of it."""
     sweep_dir, result = _finished(launched, "small")
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     return sweep_dir
 
 
@@ -163,7 +128,7 @@ def small(launched) -> Path:
 def test_a_different_sweep_into_a_used_directory_is_refused_and_changes_nothing(small, tmp_path):
     sweep_dir = _copy(small, tmp_path / "sweep")
     before = _files(sweep_dir)
-    result = _cli("sim.run", "-m", "seed=0", "fence=steel_wall", "days=1", f"hydra.sweep.dir={sweep_dir}")
+    result = run_module("sim.run", "-m", "seed=0", "fence=steel_wall", "days=1", f"hydra.sweep.dir={sweep_dir}")
     _one_line_error(result, str(sweep_dir), "job 0 [seed=0 days=1]", "another sweep")
     assert result.returncode == 2
     assert "Launching" not in result.stdout
@@ -175,8 +140,8 @@ def test_a_different_sweep_into_a_used_directory_is_refused_and_changes_nothing(
 def test_the_same_sweep_with_more_seeds_resumes_and_runs_only_the_new_job(small, tmp_path):
     sweep_dir = _copy(small, tmp_path / "sweep")
     kept = {job: (sweep_dir / str(job) / "daily.csv").read_bytes() for job in (0, 1)}
-    result = _cli("sim.run", "-m", "seed=0,1,2", "days=1", f"hydra.sweep.dir={sweep_dir}")
-    assert result.returncode == 0, _output(result)
+    result = run_module("sim.run", "-m", "seed=0,1,2", "days=1", f"hydra.sweep.dir={sweep_dir}")
+    assert result.returncode == 0, printed(result)
     assert len(re.findall(r"already complete, skipped", result.stdout)) == 2
     assert "aggregated 3 finished run(s)" in result.stdout
     assert pd.read_csv(sweep_dir / "summary.csv")["seed"].tolist() == [0, 1, 2]
@@ -195,7 +160,7 @@ def test_a_sweep_directory_locked_by_a_live_sweep_is_refused(launched):
 @pytest.mark.slow
 def test_a_stale_lock_of_a_dead_sweep_is_named_and_replaced_and_the_lock_is_released_at_the_end(launched):
     sweep_dir, result = _finished(launched, "stale_lock")
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     assert "removed the stale lock" in result.stdout
     assert "aggregated 2 finished run(s)" in result.stdout
     assert not (sweep_dir / ".sweep.lock").exists()
@@ -232,7 +197,7 @@ def test_a_sweep_conflicts_with_job_directories_of_other_jobs_only(small):
 @pytest.mark.slow
 def test_a_run_into_an_explicit_directory_holding_a_run_is_refused_and_changes_nothing(run_cli, tmp_path):
     first = run_cli("days=1", f"hydra.run.dir={tmp_path}")
-    assert first.returncode == 0, _output(first)
+    assert first.returncode == 0, printed(first)
     before = _files(tmp_path)
     second = run_cli("days=1", "seed=3", f"hydra.run.dir={tmp_path}")
     _one_line_error(second, str(tmp_path), "already holds another run")
@@ -242,9 +207,9 @@ def test_a_run_into_an_explicit_directory_holding_a_run_is_refused_and_changes_n
 
 @pytest.mark.slow
 def test_two_runs_started_at_once_into_one_directory_one_runs_one_is_refused(tmp_path):
-    runs = [_Launch("sim.run", "days=1", f"seed={seed}", f"hydra.run.dir={tmp_path}") for seed in (0, 1)]
+    runs = [Launch("sim.run", "days=1", f"seed={seed}", f"hydra.run.dir={tmp_path}") for seed in (0, 1)]
     results = [run.result() for run in runs]
-    assert sorted(r.returncode for r in results) == [0, 2], [_output(r) for r in results]
+    assert sorted(r.returncode for r in results) == [0, 2], [printed(r) for r in results]
     winner = next(seed for seed, r in zip((0, 1), results, strict=True) if r.returncode == 0)
     assert OmegaConf.load(tmp_path / "config.yaml").seed == winner
     assert yaml.safe_load((tmp_path / ".hydra" / "overrides.yaml").read_text()) == ["days=1", f"seed={winner}"]
@@ -260,8 +225,8 @@ def test_a_default_run_directory_already_taken_gets_the_next_free_name(tmp_path)
         taken = runs / (start + dt.timedelta(seconds=second)).strftime(pattern)
         (taken / ".hydra").mkdir(parents=True)
         (taken / "config.yaml").write_text("earlier run\n")
-    result = _cli("sim.run", "days=1", cwd=tmp_path)
-    assert result.returncode == 0, _output(result)
+    result = run_module("sim.run", "days=1", cwd=tmp_path)
+    assert result.returncode == 0, printed(result)
     written = re.search(r"to (results/runs/autumn2021/\S+)", result.stdout).group(1)
     assert written.endswith("_2"), written
     out = tmp_path / written
@@ -328,7 +293,7 @@ def test_a_table_that_cannot_be_written_as_parquet_is_reported_and_its_old_versi
 @pytest.mark.slow
 def test_a_sweep_whose_summary_cannot_be_written_exits_1_naming_it(launched):
     sweep_dir, result = _finished(launched, "no_parquet")
-    assert result.returncode == 1, _output(result)
+    assert result.returncode == 1, printed(result)
     assert "ERROR summary.parquet was not written" in result.stdout
     assert f"summary incomplete: see {sweep_dir / 'status.json'}" in result.stdout
     assert "Traceback" not in result.stderr
@@ -350,21 +315,21 @@ def test_job_directories_of_an_earlier_sweep_are_named_stale_and_never_aggregate
     """What a second, different sweep into the same directory left before sweeps were guarded: its job 0 over
     the first sweep's job 0, the first sweep's job 1 beside it, and its own multirun.yaml."""
     other_dir, other = _finished(launched, "other")
-    assert other.returncode == 0, _output(other)
+    assert other.returncode == 0, printed(other)
     sweep_dir = _copy(small, tmp_path / "sweep")
     shutil.rmtree(sweep_dir / "0")
     _copy(other_dir / "0", sweep_dir / "0")
     shutil.copy(other_dir / "multirun.yaml", sweep_dir / "multirun.yaml")
 
-    result = _cli("sim.aggregate", str(sweep_dir))
-    assert result.returncode == 0, _output(result)  # the current sweep (one job) is complete
+    result = run_module("sim.aggregate", str(sweep_dir))
+    assert result.returncode == 0, printed(result)  # the current sweep (one job) is complete
     assert f"STALE directory {sweep_dir / '1'} [seed=1 days=1]: not a job of this sweep" in result.stdout
     table = pd.read_csv(sweep_dir / "summary.csv")
     assert table[["seed", "fence", "days"]].values.tolist() == [[0, "steel_wall", 1]]
     status = json.loads((sweep_dir / "status.json").read_text())
     assert [s["job"] for s in status["stale"]] == [1]
-    report = _cli("sim.report", str(sweep_dir))
-    assert report.returncode == 0, _output(report)
+    report = run_module("sim.report", str(sweep_dir))
+    assert report.returncode == 0, printed(report)
     text = (sweep_dir / "report.md").read_text()
     assert "nan" not in text
     assert "STALE" in text
@@ -402,13 +367,13 @@ def test_a_truncated_summary_is_named_and_its_job_run_again_on_resume(small, tmp
     summary.write_bytes(whole[: len(whole) // 2])
     assert output_problem(sweep_dir / "1").startswith("summary.json is not valid JSON")
 
-    aggregated = _cli("sim.aggregate", str(sweep_dir))
-    assert aggregated.returncode == 1, _output(aggregated)
+    aggregated = run_module("sim.aggregate", str(sweep_dir))
+    assert aggregated.returncode == 1, printed(aggregated)
     assert "MISSING job 1 [seed=1 days=1]: damaged: summary.json is not valid JSON" in aggregated.stdout
     assert "Traceback" not in aggregated.stderr
 
-    resumed = _cli("sim.run", "-m", *SMALL, f"hydra.sweep.dir={sweep_dir}")
-    assert resumed.returncode == 0, _output(resumed)
+    resumed = run_module("sim.run", "-m", *SMALL, f"hydra.sweep.dir={sweep_dir}")
+    assert resumed.returncode == 0, printed(resumed)
     assert re.search(r"job 1 \[[^\]]*\]: summary\.json is not valid JSON.*running it again", resumed.stdout)
     assert "job 0 [days=1,seed=0]: already complete, skipped" in resumed.stdout
     assert "Traceback" not in resumed.stdout + resumed.stderr
@@ -442,11 +407,11 @@ def test_aggregate_and_report_into_an_unwritable_place_stop_with_one_line(small,
     sweep_dir = _copy(small, tmp_path / "sweep")
     (sweep_dir / "status.json").unlink()
     (sweep_dir / "status.json").mkdir()  # in the way of the atomic rename
-    aggregated = _cli("sim.aggregate", str(sweep_dir))
+    aggregated = run_module("sim.aggregate", str(sweep_dir))
     _one_line_error(aggregated, str(sweep_dir / "status.json"))
     assert aggregated.returncode == 1
     (tmp_path / "a_file").write_text("")
-    reported = _cli("sim.report", str(small), "--out", str(tmp_path / "a_file" / "report"))
+    reported = run_module("sim.report", str(small), "--out", str(tmp_path / "a_file" / "report"))
     _one_line_error(reported, str(tmp_path / "a_file"))
 
 
@@ -459,10 +424,10 @@ def test_read_only_directories_stop_every_command_with_one_line(small, tmp_path)
     for directory in (sweep_dir, read_only):
         directory.chmod(0o555)
     try:
-        _one_line_error(_cli("sim.run", "days=1", f"hydra.run.dir={read_only / 'run'}"), str(read_only))
-        _one_line_error(_cli("sim.run", "-m", *SMALL, f"hydra.sweep.dir={read_only / 's'}"), str(read_only))
-        _one_line_error(_cli("sim.aggregate", str(sweep_dir)), str(sweep_dir))
-        _one_line_error(_cli("sim.report", str(sweep_dir)), str(sweep_dir))
+        _one_line_error(run_module("sim.run", "days=1", f"hydra.run.dir={read_only / 'run'}"), str(read_only))
+        _one_line_error(run_module("sim.run", "-m", *SMALL, f"hydra.sweep.dir={read_only / 's'}"), str(read_only))
+        _one_line_error(run_module("sim.aggregate", str(sweep_dir)), str(sweep_dir))
+        _one_line_error(run_module("sim.report", str(sweep_dir)), str(sweep_dir))
     finally:
         for directory in (sweep_dir, read_only):
             directory.chmod(0o755)
@@ -514,13 +479,13 @@ def test_baseline_is_parsed_as_overrides_not_split_on_every_comma():
 @pytest.mark.slow
 def test_report_baseline_with_commas_inside_a_list_value(launched):
     sweep_dir, result = _finished(launched, "ramp")
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     table = pd.read_csv(sweep_dir / "summary.csv")
     assert table["troops.ramp.poland"].tolist() == ["[]", '[{"date":"2021-08-01","value":0.2}]']
-    report = _cli("sim.report", str(sweep_dir), "--baseline", f"troops.ramp.poland={RAMP}")
-    assert report.returncode == 0, _output(report)
+    report = run_module("sim.report", str(sweep_dir), "--baseline", f"troops.ramp.poland={RAMP}")
+    assert report.returncode == 0, printed(report)
     text = (sweep_dir / "report.md").read_text()
     assert 'baseline **troops.ramp.poland=[{"date":"2021-08-01","value":0.2}]**' in text
-    bad = _cli("sim.report", str(sweep_dir), "--baseline", "troops.ramp.poland=[1,2")
+    bad = run_module("sim.report", str(sweep_dir), "--baseline", "troops.ramp.poland=[1,2")
     _one_line_error(bad, "--baseline", "troops.ramp.poland=[1,2")
     assert bad.returncode == 2

@@ -8,38 +8,19 @@ absolute directory. The Ray launcher itself runs in tests/test_ray_cluster.py (`
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from commands import printed, run_module
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
 from hydra_plugins.borderflow_sweeper.validating_sweeper import quote_override_value
 
-TIMEOUT = 600
 #: Two jobs of one simulated day each.
 SMALL = ("fence=none,steel_wall", "days=1")
-
-
-def _sim_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    return subprocess.run(
-        [sys.executable, "-m", "sim.run", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-
-
-def _output(result: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
 
 
 def _sweep_dir_overrides(overrides: list[str]) -> list[str]:
@@ -49,9 +30,9 @@ def _sweep_dir_overrides(overrides: list[str]) -> list[str]:
 def _assert_absolute_everywhere(sweep_dir: Path, result: subprocess.CompletedProcess[str], n_jobs: int) -> None:
     """The sweep ran in `sweep_dir` (absolute), and its multirun.yaml and every job's own config say so."""
     assert sweep_dir.is_absolute()
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     # the aggregation (at the end of the sweep, in the driver) found every job's outputs
-    assert len(pd.read_csv(sweep_dir / "summary.csv")) == n_jobs, _output(result)
+    assert len(pd.read_csv(sweep_dir / "summary.csv")) == n_jobs, printed(result)
     multirun = OmegaConf.load(sweep_dir / "multirun.yaml")
     assert multirun.hydra.sweep.dir == str(sweep_dir)
     assert _sweep_dir_overrides(list(multirun.hydra.overrides.hydra)) == [
@@ -67,20 +48,24 @@ def _assert_absolute_everywhere(sweep_dir: Path, result: subprocess.CompletedPro
 def test_a_relative_sweep_dir_becomes_absolute_for_every_job(tmp_path):
     """joblib, with a relative directory whose name holds what Hydra's override grammar treats specially."""
     name = "my sweep, it's [1]"
-    result = _sim_run(tmp_path, "-m", *SMALL, "hydra.sweep.dir='my sweep, it\\'s [1]'", "hydra/launcher=joblib")
+    result = run_module(
+        "sim.run", "-m", *SMALL, "hydra.sweep.dir='my sweep, it\\'s [1]'", "hydra/launcher=joblib", cwd=tmp_path
+    )
     _assert_absolute_everywhere(tmp_path / name, result, 2)
 
 
 def test_the_default_sweep_dir_becomes_absolute(tmp_path):
     """Hydra's basic launcher and the default `results/sweeps/${now:...}`: resolved once, in the driver."""
-    result = _sim_run(tmp_path, "-m", *SMALL)
+    result = run_module("sim.run", "-m", *SMALL, cwd=tmp_path)
     (sweep_dir,) = (tmp_path / "results" / "sweeps").iterdir()
     _assert_absolute_everywhere(sweep_dir, result, 2)
 
 
 @pytest.mark.slow
 def test_submitit_local_runs_in_the_absolute_sweep_dir(tmp_path):
-    result = _sim_run(tmp_path, "-m", *SMALL, "hydra.sweep.dir=sub/sweep", "hydra/launcher=submitit_local")
+    result = run_module(
+        "sim.run", "-m", *SMALL, "hydra.sweep.dir=sub/sweep", "hydra/launcher=submitit_local", cwd=tmp_path
+    )
     _assert_absolute_everywhere(tmp_path / "sub" / "sweep", result, 2)
     # submitit's own folder follows the sweep dir (${hydra.sweep.dir}/.submitit)
     assert (tmp_path / "sub" / "sweep" / ".submitit").is_dir()

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from commands import Launch, printed, run_module
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from scipy import stats
@@ -29,9 +28,6 @@ from sim.aggregate import collect, expected_jobs
 from sim.config import CONFIG_DIR, Config, load_config, register_configs, to_config
 from sim.run import run_job
 from sim.stats import Estimate, cost_per_prevented, effect, mean_ci
-
-REPO = Path(__file__).resolve().parents[1]
-TIMEOUT = 600  # seconds per command; the sweeps below take well under a minute even when run side by side
 
 #: The small sweep of the issue: 2 fences × 2 troop levels × 2 seeds, 2 days each.
 SWEEP = ("fence=none,steel_wall", "troops.poland=2000,15000", "seed=0,1", "days=2")
@@ -78,49 +74,8 @@ BAD_SWEEPS = {
 # --- running the command lines ----------------------------------------------------------------------------------
 
 
-def _command(module: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", module, *args]
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-
-
-def _cli(module: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m MODULE ARGS` from the repository root, waited for."""
-    return subprocess.run(
-        _command(module, *args), cwd=REPO, env=_env(), capture_output=True, text=True, timeout=TIMEOUT, check=False
-    )
-
-
-def _output(result: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
-
-
-class _Launch:
-    """`python -m MODULE ARGS` started in the background; `result()` waits for it (once)."""
-
-    def __init__(self, module: str, *args: str) -> None:
-        self.args = _command(module, *args)
-        self.proc = subprocess.Popen(
-            self.args, cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        self._result: subprocess.CompletedProcess[str] | None = None
-
-    def result(self) -> subprocess.CompletedProcess[str]:
-        if self._result is None:
-            stdout, stderr = self.proc.communicate(timeout=TIMEOUT)
-            self._result = subprocess.CompletedProcess(self.args, self.proc.returncode, stdout, stderr)
-        return self._result
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate()
-
-
-def _sweep(sweep_dir: Path, *args: str) -> _Launch:
-    return _Launch("sim.run", "-m", *args, f"hydra.sweep.dir={sweep_dir}")
+def _sweep(sweep_dir: Path, *args: str) -> Launch:
+    return Launch("sim.run", "-m", *args, f"hydra.sweep.dir={sweep_dir}")
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +112,7 @@ def _finished(launched, name: str) -> tuple[Path, subprocess.CompletedProcess[st
 def basic(launched) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """The small sweep with Hydra's basic (sequential) launcher: (sweep dir, completed process)."""
     sweep_dir, result = _finished(launched, "basic")
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     return sweep_dir, result
 
 
@@ -269,7 +224,7 @@ def test_small_sweep_job_dirs_hold_the_four_outputs_and_status_is_clean(basic):
 
 def test_joblib_launcher_gives_identical_numbers(launched, basic):
     sweep_dir, result = _finished(launched, "joblib")
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     assert "Joblib.Parallel" in result.stdout
     pd.testing.assert_frame_equal(_by_keys(_summary(sweep_dir)), _by_keys(_summary(basic[0])))
     for job in range(8):
@@ -282,7 +237,7 @@ def test_joblib_launcher_gives_identical_numbers(launched, basic):
 
 def test_submitit_local_launcher_gives_the_same_numbers(launched, basic):
     sweep_dir, result = _finished(launched, "submitit")
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     assert "Submitit 'local'" in result.stdout
     table = _summary(sweep_dir)
     assert len(table) == 2
@@ -306,9 +261,9 @@ def failing(launched) -> tuple[Path, subprocess.CompletedProcess[str]]:
 
 def test_failing_run_does_not_stop_the_others_and_the_sweep_exits_1(failing, basic):
     sweep_dir, result = failing
-    assert result.returncode == 1, _output(result)
+    assert result.returncode == 1, printed(result)
     # the crash is logged as one line naming the job (its traceback goes to error.json), not raised
-    assert re.search(r"job 1 \[[^\]]*\]: FAILED IsADirectoryError", result.stdout), _output(result)
+    assert re.search(r"job 1 \[[^\]]*\]: FAILED IsADirectoryError", result.stdout), printed(result)
     assert "Traceback" not in result.stdout + result.stderr
     assert "aggregated 7 finished run(s)" in result.stdout
     assert f"FAILED job 1 [{JOB_OVERRIDES[1]}]: IsADirectoryError" in result.stdout
@@ -338,8 +293,8 @@ def test_failing_run_is_recorded_in_error_json_and_status_json(failing):
 
 def test_aggregate_command_names_the_failed_run_and_exits_1(failing, tmp_path):
     sweep_dir = _copy(failing[0], tmp_path / "sweep")
-    result = _cli("sim.aggregate", str(sweep_dir))
-    assert result.returncode == 1, _output(result)
+    result = run_module("sim.aggregate", str(sweep_dir))
+    assert result.returncode == 1, printed(result)
     assert f"aggregated 7 finished run(s) into {sweep_dir / 'summary.csv'}" in result.stdout
     assert re.search(rf"^FAILED job 1 \[{re.escape(JOB_OVERRIDES[1])}\]: IsADirectoryError", result.stdout, re.M)
     assert "MISSING" not in result.stdout
@@ -380,8 +335,8 @@ def test_resume_runs_only_the_jobs_without_complete_outputs_for_their_config(fai
     untouched = [0, 2, 4, 7]
     mtimes = {job: (sweep_dir / str(job) / "daily.csv").stat().st_mtime_ns for job in untouched}
 
-    result = _cli("sim.run", "-m", *SWEEP, f"hydra.sweep.dir={sweep_dir}")
-    assert result.returncode == 0, _output(result)
+    result = run_module("sim.run", "-m", *SWEEP, f"hydra.sweep.dir={sweep_dir}")
+    assert result.returncode == 0, printed(result)
     assert {int(n) for n in RAN.findall(result.stdout)} == {1, 3, 5, 6}
     assert {int(n) for n in SKIPPED.findall(result.stdout)} == set(untouched)
     assert "aggregated 8 finished run(s)" in result.stdout
@@ -403,8 +358,8 @@ def test_aggregating_a_killed_sweep_lists_the_runs_that_did_not_finish(basic, tm
     sweep_dir = _copy(basic[0], tmp_path / "sweep")
     shutil.rmtree(sweep_dir / "6")  # never started
     (sweep_dir / "2" / "config.yaml").unlink()  # killed while writing its outputs
-    result = _cli("sim.aggregate", str(sweep_dir))
-    assert result.returncode == 1, _output(result)
+    result = run_module("sim.aggregate", str(sweep_dir))
+    assert result.returncode == 1, printed(result)
     assert "aggregated 6 finished run(s)" in result.stdout
     assert f"MISSING job 2 [{JOB_OVERRIDES[2]}]: started but did not finish" in result.stdout
     assert f"MISSING job 6 [{JOB_OVERRIDES[6]}]: never started" in result.stdout
@@ -429,9 +384,9 @@ def test_aggregating_a_killed_sweep_lists_the_runs_that_did_not_finish(basic, tm
 def test_bad_value_in_a_sweep_stops_it_before_any_run_naming_the_key(launched, case):
     _, code, patterns = BAD_SWEEPS[case]
     sweep_dir, result = _finished(launched, f"bad_{case}")
-    assert result.returncode != 0 if code is None else result.returncode == code, _output(result)
+    assert result.returncode != 0 if code is None else result.returncode == code, printed(result)
     for pattern in patterns:
-        assert re.search(pattern, result.stderr), f"{pattern!r} not in:\n{_output(result)}"
+        assert re.search(pattern, result.stderr), f"{pattern!r} not in:\n{printed(result)}"
     assert "Traceback" not in result.stdout + result.stderr
     assert "Launching" not in result.stdout
     if sweep_dir.exists():
@@ -449,7 +404,7 @@ FIGURES = {"crossings_vs_troops.poland.png", "daily_attempts.png", "interception
 @pytest.fixture(scope="module")
 def reported(basic, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     sweep_dir = _copy(basic[0], tmp_path_factory.mktemp("report") / "sweep")
-    return sweep_dir, _cli("sim.report", str(sweep_dir), "--baseline", "fence=none,troops.poland=2000")
+    return sweep_dir, run_module("sim.report", str(sweep_dir), "--baseline", "fence=none,troops.poland=2000")
 
 
 def _section(text: str, heading: str) -> str:
@@ -461,7 +416,7 @@ def _section(text: str, heading: str) -> str:
 
 def test_report_has_the_scenario_table_with_means_and_intervals(reported):
     sweep_dir, result = reported
-    assert result.returncode == 0, _output(result)
+    assert result.returncode == 0, printed(result)
     assert f"wrote {sweep_dir / 'report.md'}" in result.stdout
     text = (sweep_dir / "report.md").read_text()
     assert "8 runs finished, 0 failed, 0 missing" in text
@@ -505,8 +460,8 @@ def test_report_figures_it_links_are_non_empty_pngs(reported):
 
 def test_report_with_an_unknown_baseline_exits_2_listing_the_scenarios(basic, tmp_path):
     sweep_dir = _copy(basic[0], tmp_path / "sweep")
-    result = _cli("sim.report", str(sweep_dir), "--baseline", "fence=bogus")
-    assert result.returncode == 2, _output(result)
+    result = run_module("sim.report", str(sweep_dir), "--baseline", "fence=bogus")
+    assert result.returncode == 2, printed(result)
     assert "--baseline fence=bogus matches 0 scenarios" in result.stderr
     for label in SCENARIOS:
         assert label in result.stderr
@@ -528,8 +483,8 @@ def test_report_baseline_on_a_share_swept_as_0_and_0_5(basic, tmp_path):
         (job_dir / "config.yaml").write_text(OmegaConf.to_yaml(config))
     baseline = "policy.poland.pushback_share=0,policy.lithuania.pushback_share=0"  # as in the experiment's comment
     assert f"--baseline {baseline}" in (CONFIG_DIR / "experiment" / "pushback_policy.yaml").read_text()
-    report = _cli("sim.report", str(sweep_dir), "--baseline", baseline)
-    assert report.returncode == 0, _output(report)
+    report = run_module("sim.report", str(sweep_dir), "--baseline", baseline)
+    assert report.returncode == 0, printed(report)
     assert (sweep_dir / "report.md").is_file()
 
 
