@@ -313,6 +313,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.sweep_dir.is_dir():
         print(f"error: {args.sweep_dir} is not a directory", file=sys.stderr)
         return 2
+    if not (args.sweep_dir / "multirun.yaml").exists() and not job_dirs(args.sweep_dir):
+        print(
+            f"error: {args.sweep_dir} is not a sweep directory (no multirun.yaml and no numbered job directories); "
+            "give the directory a sweep wrote (results/sweeps/<...>/<time>)",
+            file=sys.stderr,
+        )
+        return 2
     return aggregate_and_tell(args.sweep_dir)
 
 

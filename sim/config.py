@@ -500,29 +500,28 @@ def _check_effective_probabilities(cfg: Config, errors: list[str]) -> None:
 
 
 def run_window_warnings(cfg: Config) -> list[str]:
-    """Dated inputs that fall wholly outside the run window and so change nothing, or not what their dates say.
+    """Dated inputs that fall wholly outside the run window and so change nothing, or not what their dates say:
+    one entry per input, each naming its key and date.
 
     Not errors: a run of November alone rightly ignores a repatriation of December. But silence would let a typo
-    (`pushback_from=2030-01-01`) pass as a policy run, so the model logs each of these as a warning.
+    (`pushback_from=2030-01-01`) pass as a policy run, so the model logs them, in one warning line.
     """
     start = parse_date(cfg.start_date, "start_date")
     end = start + dt.timedelta(days=cfg.days - 1)
-    window = f"the run covers {start} to {end}"
     out = []
     for country in ("poland", "lithuania"):
+        key = f"policy.{country}.pushback_from"
         when = getattr(cfg.policy, country).pushback_from
-        if when is not None and parse_date(when, f"policy.{country}.pushback_from") > end:
-            out.append(f"policy.{country}.pushback_from={when} is after the run ends ({window}): never applied")
+        if when is not None and parse_date(when, key) > end:
+            out.append(f"{key}={when} (never applied)")
     for key, points in dated_inputs(cfg):
         dates = [parse_date(p.date, key) for p in points]
         if key == "camps.repatriations":
             if dates and not any(start <= d <= end for d in dates):
-                out.append(
-                    f"{key}: every date ({', '.join(map(str, dates))}) is outside the run ({window}): none happens"
-                )
+                out.append(f"{key} on {', '.join(map(str, dates))} (none happens)")
         elif dates and dates[0] > end:
-            holds = "nothing is built" if key.startswith("fence.") else f"its first value ({points[0].value:g}) holds"
-            out.append(f"{key} starts on {dates[0]}, after the run ends ({window}): {holds} throughout")
+            holds = "nothing is built" if key.startswith("fence.") else f"its first value {points[0].value:g} holds"
+            out.append(f"{key} from {dates[0]} ({holds})")
     return out
 
 

@@ -1,6 +1,7 @@
 """Keep runs and sweeps from writing over each other's outputs.
 
-- A single run claims its directory before Hydra writes anything into it, by creating Hydra's `.hydra/`
+- A single run's config is validated first (a refused config leaves no directory behind). The run then claims
+  its directory before Hydra writes anything into it, by creating Hydra's `.hydra/`
   there (atomic: of two runs, exactly one succeeds). A directory that already holds a run (its `.hydra/`, an
   output or `error.json`) is never written into: with the default timestamped `hydra.run.dir` (two runs started
   in the same second) the run takes the next free name, `<time>_2`, `<time>_3`, ...; with a `hydra.run.dir`
@@ -33,6 +34,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, open_dict, read_write
 
+from sim.config import ConfigError, to_config
 from sim.io import cannot_write, naming
 from sim.outputs import holds_run, job_dirs, same_job, sweep_jobs
 
@@ -250,6 +252,10 @@ class OutputGuard(Callback):
         self.lock: SweepLock | None = None
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        try:  # a refused config claims nothing: no stub directory that would block the corrected command
+            to_config(config)
+        except ConfigError as err:
+            _stop(str(err))
         run_dir = Path(str(config.hydra.run.dir))
         try:
             claimed = claim_run_dir(run_dir, config.hydra.output_subdir, _explicit(config, "hydra.run.dir"))

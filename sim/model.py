@@ -55,8 +55,10 @@ class BorderModel(mesa.Model):
 
     def __init__(self, cfg: Config | DictConfig | dict | None = None) -> None:
         self.cfg: Config = to_config(load_config() if cfg is None else cfg)
-        for warning in run_window_warnings(self.cfg):  # a dated input the run never reaches: say so, once
-            log.warning(warning)
+        unreached = run_window_warnings(self.cfg)
+        if unreached:  # dated inputs the run never reaches: say so, once, in one line
+            window = f"{self.cfg.start_date} + {self.cfg.days} days"
+            log.warning("dated inputs outside this run (%s): %s", window, "; ".join(unreached))
         release_models()  # Mesa 3.3/3.4 would keep every model alive for good (sim/mesa_compat.py)
         super().__init__(rng=self.cfg.seed)
         streams = named_streams(self.rng)

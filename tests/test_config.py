@@ -386,9 +386,11 @@ def test_dated_inputs_outside_the_run_window_are_warned_about(caplog):
     with caplog.at_level("WARNING", logger="sim.model"):
         BorderModel(load_config(overrides))
     text = caplog.text
-    assert "policy.poland.pushback_from=2030-01-01 is after the run ends" in text
-    assert "camps.repatriations: every date (2019-01-01) is outside the run" in text
-    assert "troops.ramp.poland starts on 2021-08-19, after the run ends" in text
+    assert text.count("dated inputs outside this run (2021-08-01 + 3 days)") == 1  # one line for all of them
+    assert "policy.poland.pushback_from=2030-01-01 (never applied)" in text
+    assert "camps.repatriations on 2019-01-01 (none happens)" in text
+    assert "troops.ramp.poland from 2021-08-19 (its first value 0.06 holds)" in text
+    assert "fence.rules[0].build from 2021-08-26 (nothing is built)" in text
     caplog.clear()
     with caplog.at_level("WARNING", logger="sim.model"):
         BorderModel(load_config(["days=153"]))  # the whole season: every dated input falls inside it
@@ -398,7 +400,7 @@ def test_dated_inputs_outside_the_run_window_are_warned_about(caplog):
 def test_window_warnings_reach_the_console_and_the_run_log(run_cli, tmp_path):
     result = run_cli("days=1", "policy.poland.pushback_from=2030-01-01", f"hydra.run.dir={tmp_path}")
     assert result.returncode == 0, result.stderr
-    message = "policy.poland.pushback_from=2030-01-01 is after the run ends"
+    message = "policy.poland.pushback_from=2030-01-01 (never applied)"
     assert message in result.stdout + result.stderr
     assert message in (tmp_path / "run.log").read_text()
 

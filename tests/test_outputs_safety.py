@@ -489,3 +489,27 @@ def test_report_baseline_with_commas_inside_a_list_value(launched):
     bad = run_module("sim.report", str(sweep_dir), "--baseline", "troops.ramp.poland=[1,2")
     _one_line_error(bad, "--baseline", "troops.ramp.poland=[1,2")
     assert bad.returncode == 2
+
+
+def test_a_refused_config_leaves_no_directory_and_the_corrected_run_goes_through(tmp_path):
+    run_dir = tmp_path / "run"
+    refused = run_module("sim.run", "days=1", "guards.p_see=2", f"hydra.run.dir={run_dir}")
+    assert refused.returncode == 2, printed(refused)
+    assert "guards.p_see=2" in refused.stderr
+    assert not run_dir.exists(), sorted(p.name for p in run_dir.iterdir())
+    corrected = run_module("sim.run", "days=1", f"hydra.run.dir={run_dir}")
+    assert corrected.returncode == 0, printed(corrected)
+    assert (run_dir / "summary.json").is_file()
+
+
+def test_aggregating_a_directory_that_is_not_a_sweep_is_refused(tmp_path):
+    single = tmp_path / "single"
+    assert run_module("sim.run", "days=1", f"hydra.run.dir={single}").returncode == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for directory in (empty, single):
+        before = sorted(p.name for p in directory.iterdir())
+        result = run_module("sim.aggregate", str(directory))
+        _one_line_error(result, str(directory), "not a sweep directory")
+        assert result.returncode == 2
+        assert sorted(p.name for p in directory.iterdir()) == before  # no summary or status written
