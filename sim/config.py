@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,27 +361,26 @@ def _range_text(meta: dict) -> str:
     return f"allowed {opening}{show(meta['min'])}, {show(meta['max'])}]"
 
 
-def _check_number(value: Any, key: str, meta: dict, errors: list[str]) -> None:
-    """A number must be finite and inside its field's range; NaN fails every bound."""
+def _number_problem(value: Any, key: str, meta: dict) -> str | None:
+    """What is wrong with a number: not finite, or outside its field's range (NaN fails every bound); None if
+    nothing is, or if `value` is not a number."""
     if value is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return
+        return None
     if isinstance(value, float) and not math.isfinite(value):
         allowed = _range_text(meta) if "min" in meta else "allowed: a finite number"
-        errors.append(f"{key}={value} is not a finite number: {allowed}")
-        return
+        return f"{key}={value} is not a finite number: {allowed}"
     if "min" not in meta:
-        return
+        return None
     low_ok = value > meta["min"] if meta.get("open_lo") else value >= meta["min"]
-    if not (low_ok and value <= meta["max"]):
-        errors.append(f"{key}={value} is out of range: {_range_text(meta)}")
+    return None if low_ok and value <= meta["max"] else f"{key}={value} is out of range: {_range_text(meta)}"
 
 
-def _walk(obj: Any, path: str, errors: list[str]) -> None:
+def _walk(obj: Any, path: str, errors: list[str], failed: set[str]) -> None:
     """Check every field's range/date metadata, recursing into nested dataclasses and lists; a list of numbers
-    takes its field's range for each item."""
+    takes its field's range for each item. Adds each problem to `errors` and its key to `failed`."""
     if isinstance(obj, list):
         for i, item in enumerate(obj):
-            _walk(item, f"{path}[{i}]", errors)
+            _walk(item, f"{path}[{i}]", errors, failed)
         return
     if not dataclasses.is_dataclass(obj):
         return
@@ -388,17 +388,18 @@ def _walk(obj: Any, path: str, errors: list[str]) -> None:
         value = getattr(obj, f.name)
         key = f"{path}.{f.name}" if path else f.name
         meta = f.metadata
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                _check_number(item, f"{key}[{i}]", meta, errors)
-        else:
-            _check_number(value, key, meta, errors)
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        problems = [_number_problem(item, key if i is None else f"{key}[{i}]", meta) for i, item in items]
         if meta.get("date") and value is not None:
             try:
                 parse_date(value, key)
             except ConfigError as err:
-                errors.append(str(err))
-        _walk(value, key, errors)
+                problems.append(str(err))
+        problems = [p for p in problems if p]
+        if problems:
+            errors.extend(problems)
+            failed.add(key)
+        _walk(value, key, errors, failed)
 
 
 def _check_border(border: BorderConfig, errors: list[str]) -> None:
@@ -527,7 +528,7 @@ def run_window_warnings(cfg: Config) -> list[str]:
 
 #: Cross-field checks and the key prefixes each reads: a check runs only when those keys passed the field checks,
 #: so a bad value (cell_km=0) is reported once, by name, and never crashes a check that divides by it.
-CROSS_CHECKS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+CROSS_CHECKS: tuple[tuple[Callable[[Config, list[str]], None], tuple[str, ...]], ...] = (
     (lambda cfg, errors: _check_border(cfg.border, errors), ("border.",)),
     (_check_dates, ("start_date", "days", "arrivals.", "troops.ramp.", "camps.", "fence.")),
     (_check_misc, ("escort.",)),
@@ -537,7 +538,7 @@ CROSS_CHECKS: tuple[tuple[Any, tuple[str, ...]], ...] = (
 
 # --- resources ----------------------------------------------------------------------------------------------------
 #
-# Bytes per unit, measured with tracemalloc on full runs (2026-11-29; see docs/ODD.md "Limits of a run") and rounded
+# Bytes per unit, measured with tracemalloc on full runs (2026-11-29; see docs/ODD.md 8.6) and rounded
 # up: a person's arrays and, once anyone asks for the agents, their Migrant view; a patrol's arrays and Mesa agent;
 # a grid cell's Mesa Cell; a day x segment of the fence construction plan.
 BYTES_BASE = 600e6  # Python, numpy, pandas, numba, Hydra and Mesa loaded
@@ -601,8 +602,8 @@ def _check_memory(cfg: Config, errors: list[str]) -> None:
 def validate(cfg: Config) -> Config:
     """Raise ConfigError listing every problem; return the config unchanged when it is sound."""
     errors: list[str] = []
-    _walk(cfg, "", errors)
-    failed = [e.split("=")[0].split(":")[0] for e in errors]
+    failed: set[str] = set()
+    _walk(cfg, "", errors, failed)
     for check, reads in CROSS_CHECKS:
         if not any(key.startswith(reads) for key in failed):
             check(cfg, errors)

@@ -48,3 +48,19 @@ def run_module(module: str, *args: str, cwd: Path = REPO) -> subprocess.Complete
 def printed(result: subprocess.CompletedProcess[str]) -> str:
     """Exit status, stdout and stderr of a command, for assertion messages."""
     return f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
+#: Commands started at once in the background, by name: (the directory each writes into, its launch).
+Launches = dict[str, tuple[Path, Launch]]
+
+
+def finished(launches: Launches, name: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """One of `launches` waited for: (its directory, its result)."""
+    directory, launch = launches[name]
+    return directory, launch.result()
+
+
+def stop_all(launches: Launches) -> None:
+    """Kill whatever of `launches` is still running (a fixture's teardown)."""
+    for _, launch in launches.values():
+        launch.stop()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from commands import Launch, printed, run_module
+from commands import Launch, finished, printed, run_module, stop_all
 from omegaconf import OmegaConf
 
 from sim import aggregate as aggregate_module
@@ -104,19 +104,13 @@ def launched(tmp_path_factory):
     launches["unwritable_run"] = (in_the_way, Launch("sim.run", "days=1", f"hydra.run.dir={in_the_way / 'run'}"))
     launches["unwritable_sweep"] = (in_the_way, Launch("sim.run", "-m", *SMALL, f"hydra.sweep.dir={in_the_way / 's'}"))
     yield launches
-    for _, launch in launches.values():
-        launch.stop()
-
-
-def _finished(launched, name: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    directory, launch = launched[name]
-    return directory, launch.result()
+    stop_all(launches)
 
 
 @pytest.fixture(scope="module")
 def small(launched) -> Path:
     """A finished sweep `seed=0,1 days=1` (two jobs); tests change copies of it."""
-    sweep_dir, result = _finished(launched, "small")
+    sweep_dir, result = finished(launched, "small")
     assert result.returncode == 0, printed(result)
     return sweep_dir
 
@@ -150,7 +144,7 @@ def test_the_same_sweep_with_more_seeds_resumes_and_runs_only_the_new_job(small,
 
 @pytest.mark.slow
 def test_a_sweep_directory_locked_by_a_live_sweep_is_refused(launched):
-    sweep_dir, result = _finished(launched, "locked")
+    sweep_dir, result = finished(launched, "locked")
     _one_line_error(result, str(sweep_dir), "in use by another sweep", f"pid {os.getpid()}")
     assert result.returncode == 2
     assert not [p for p in sweep_dir.iterdir() if p.is_dir()], "a job ran in a locked directory"
@@ -159,7 +153,7 @@ def test_a_sweep_directory_locked_by_a_live_sweep_is_refused(launched):
 
 @pytest.mark.slow
 def test_a_stale_lock_of_a_dead_sweep_is_named_and_replaced_and_the_lock_is_released_at_the_end(launched):
-    sweep_dir, result = _finished(launched, "stale_lock")
+    sweep_dir, result = finished(launched, "stale_lock")
     assert result.returncode == 0, printed(result)
     assert "removed the stale lock" in result.stdout
     assert "aggregated 2 finished run(s)" in result.stdout
@@ -292,7 +286,7 @@ def test_a_table_that_cannot_be_written_as_parquet_is_reported_and_its_old_versi
 
 @pytest.mark.slow
 def test_a_sweep_whose_summary_cannot_be_written_exits_1_naming_it(launched):
-    sweep_dir, result = _finished(launched, "no_parquet")
+    sweep_dir, result = finished(launched, "no_parquet")
     assert result.returncode == 1, printed(result)
     assert "ERROR summary.parquet was not written" in result.stdout
     assert f"summary incomplete: see {sweep_dir / 'status.json'}" in result.stdout
@@ -314,7 +308,7 @@ def test_the_end_of_sweep_callback_exits_1_when_a_run_is_missing(small, tmp_path
 def test_job_directories_of_an_earlier_sweep_are_named_stale_and_never_aggregated(launched, small, tmp_path):
     """What a second, different sweep into the same directory left before sweeps were guarded: its job 0 over
     the first sweep's job 0, the first sweep's job 1 beside it, and its own multirun.yaml."""
-    other_dir, other = _finished(launched, "other")
+    other_dir, other = finished(launched, "other")
     assert other.returncode == 0, printed(other)
     sweep_dir = _copy(small, tmp_path / "sweep")
     shutil.rmtree(sweep_dir / "0")
@@ -397,7 +391,7 @@ def test_a_truncated_table_is_named(small, tmp_path):
 @pytest.mark.slow
 def test_an_unwritable_run_or_sweep_directory_stops_with_one_line(launched):
     for name in ("unwritable_run", "unwritable_sweep"):
-        in_the_way, result = _finished(launched, name)
+        in_the_way, result = finished(launched, name)
         _one_line_error(result, str(in_the_way))
         assert result.returncode == 2
 
@@ -478,7 +472,7 @@ def test_baseline_is_parsed_as_overrides_not_split_on_every_comma():
 
 @pytest.mark.slow
 def test_report_baseline_with_commas_inside_a_list_value(launched):
-    sweep_dir, result = _finished(launched, "ramp")
+    sweep_dir, result = finished(launched, "ramp")
     assert result.returncode == 0, printed(result)
     table = pd.read_csv(sweep_dir / "summary.csv")
     assert table["troops.ramp.poland"].tolist() == ["[]", '[{"date":"2021-08-01","value":0.2}]']

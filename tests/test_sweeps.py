@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from commands import Launch, printed, run_module
+from commands import Launch, finished, printed, run_module, stop_all
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from scipy import stats
@@ -99,19 +99,13 @@ def launched(tmp_path_factory):
     }
     launches = {name: (root / name, _sweep(root / name, *args)) for name, args in specs.items()}
     yield launches
-    for _, launch in launches.values():
-        launch.stop()
-
-
-def _finished(launched, name: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    sweep_dir, launch = launched[name]
-    return sweep_dir, launch.result()
+    stop_all(launches)
 
 
 @pytest.fixture(scope="module")
 def basic(launched) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """The small sweep with Hydra's basic (sequential) launcher: (sweep dir, completed process)."""
-    sweep_dir, result = _finished(launched, "basic")
+    sweep_dir, result = finished(launched, "basic")
     assert result.returncode == 0, printed(result)
     return sweep_dir, result
 
@@ -223,7 +217,7 @@ def test_small_sweep_job_dirs_hold_the_four_outputs_and_status_is_clean(basic):
 
 
 def test_joblib_launcher_gives_identical_numbers(launched, basic):
-    sweep_dir, result = _finished(launched, "joblib")
+    sweep_dir, result = finished(launched, "joblib")
     assert result.returncode == 0, printed(result)
     assert "Joblib.Parallel" in result.stdout
     pd.testing.assert_frame_equal(_by_keys(_summary(sweep_dir)), _by_keys(_summary(basic[0])))
@@ -236,7 +230,7 @@ def test_joblib_launcher_gives_identical_numbers(launched, basic):
 
 
 def test_submitit_local_launcher_gives_the_same_numbers(launched, basic):
-    sweep_dir, result = _finished(launched, "submitit")
+    sweep_dir, result = finished(launched, "submitit")
     assert result.returncode == 0, printed(result)
     assert "Submitit 'local'" in result.stdout
     table = _summary(sweep_dir)
@@ -256,7 +250,7 @@ def test_submitit_local_launcher_gives_the_same_numbers(launched, basic):
 
 @pytest.fixture(scope="module")
 def failing(launched) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    return _finished(launched, "failing")
+    return finished(launched, "failing")
 
 
 def test_failing_run_does_not_stop_the_others_and_the_sweep_exits_1(failing, basic):
@@ -383,7 +377,7 @@ def test_aggregating_a_killed_sweep_lists_the_runs_that_did_not_finish(basic, tm
 @pytest.mark.parametrize("case", BAD_SWEEPS)
 def test_bad_value_in_a_sweep_stops_it_before_any_run_naming_the_key(launched, case):
     _, code, patterns = BAD_SWEEPS[case]
-    sweep_dir, result = _finished(launched, f"bad_{case}")
+    sweep_dir, result = finished(launched, f"bad_{case}")
     assert result.returncode != 0 if code is None else result.returncode == code, printed(result)
     for pattern in patterns:
         assert re.search(pattern, result.stderr), f"{pattern!r} not in:\n{printed(result)}"
