@@ -4,18 +4,18 @@ A `Migrant` holds only its uid; its state lives in `model.people` (see `sim.popu
 phases update everyone at once. This keeps people real Mesa agents that a notebook or the visualisation can
 list and inspect (`model.agents_by_type[Migrant]`), while the model stays fast. Guard patrols work the same way
 over `model.guards`. Belarusian escort units are few and act one by one (`sim.escorts`).
+
+The agents know their model only as a `mesa.Model` with a `people` and a `guards` component (this module sits
+below `sim.guards` and `sim.model`, which build the agents, and names neither).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 
 from sim.enums import Country, MigrantState, PatrolState
-
-if TYPE_CHECKING:
-    from sim.model import BorderModel
 
 
 class _Column:
@@ -43,7 +43,7 @@ class Migrant(mesa.Agent):
     n_pushbacks = _Column("people", "n_pushbacks")
     t_arrived = _Column("people", "t_arrived")
 
-    def __init__(self, model: BorderModel, uid: int) -> None:
+    def __init__(self, model: mesa.Model, uid: int) -> None:
         super().__init__(model)
         self.uid = int(uid)
 
@@ -64,7 +64,7 @@ class Guard(mesa.Agent):
     home_x_km = _Column("guards", "home_x_km")
     target_segment = _Column("guards", "target")
 
-    def __init__(self, model: BorderModel, uid: int) -> None:
+    def __init__(self, model: mesa.Model, uid: int) -> None:
         super().__init__(model)
         self.uid = int(uid)
 

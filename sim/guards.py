@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import mesa
 import numpy as np
 
 from sim import beats, catch
@@ -42,7 +43,7 @@ class Catch:
 class GuardForce:
     """All patrols of both countries as arrays; rows of a country form one block, active rows first."""
 
-    def __init__(self, cfg: GuardsConfig, border: Border, max_agents: dict[Country, int], model) -> None:
+    def __init__(self, cfg: GuardsConfig, border: Border, max_agents: dict[Country, int], model: mesa.Model) -> None:
         self.cfg = cfg
         self.border = border
         self.model = model

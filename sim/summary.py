@@ -1,21 +1,31 @@
 """The run's summary: totals and rates per country and overall.
 
 Rates are recomputed from totals (never averaged over countries). A rate with nothing to divide by is None
-(JSON null), not 0, so that "no crossings" and "nobody tried" stay different.
+(JSON null), not 0, so that "no crossings" and "nobody tried" stay different. The summary reads a run through
+`PeopleAndBooks` (a `BorderModel` is one), never the model class itself: this module sits below `sim.model`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from sim.enums import Country, MigrantState
-from sim.ledger import FLOWS
+from sim.ledger import FLOWS, Ledger
 from sim.observation import REPORTED, reported
+from sim.population import Population
 
-if TYPE_CHECKING:
-    from sim.model import BorderModel
+
+class PeopleAndBooks(Protocol):
+    """What the summary reads of a run (read-only): everyone who arrived and the books."""
+
+    @property
+    def people(self) -> Population: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
+
 
 #: Totals summed from the daily flows.
 TOTALS: tuple[str, ...] = (
@@ -44,7 +54,7 @@ def _ratio(num: float, den: float) -> float | None:
     return float(num) / float(den) if den > 0 else None
 
 
-def _block(model: BorderModel, mask: np.ndarray, flows: dict[str, float]) -> dict:
+def _block(model: PeopleAndBooks, mask: np.ndarray, flows: dict[str, float]) -> dict:
     """Statistics of the people selected by `mask` and the flows already summed for them."""
     p = model.people
     n = p.n
@@ -64,7 +74,7 @@ def _block(model: BorderModel, mask: np.ndarray, flows: dict[str, float]) -> dic
     return out
 
 
-def summarise(model: BorderModel) -> dict:
+def summarise(model: PeopleAndBooks) -> dict:
     led = model.ledger
     series = {**led.flows, **reported(led.flows)}
     per_country = {name: values.sum(axis=0) for name, values in series.items()}

@@ -1,24 +1,41 @@
-"""Result tables as pandas DataFrames: `daily` (day × country) and `segments` (one row per fence segment)."""
+"""Result tables as pandas DataFrames: `daily` (day × country) and `segments` (one row per fence segment).
+
+The tables read a run through `RunBooks`, the few components they need (a `BorderModel` is one), never the
+model class itself: this module sits below `sim.model`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from sim.border import Border
 from sim.enums import BARRIERS, TERRAINS, Country
-from sim.ledger import FLOWS, SEGMENT_COUNTERS, STOCKS
+from sim.ledger import FLOWS, SEGMENT_COUNTERS, STOCKS, Ledger
 from sim.observation import REPORTED, reported
+from sim.timeline import Calendar
 
-if TYPE_CHECKING:
-    from sim.model import BorderModel
+
+class RunBooks(Protocol):
+    """What the result tables read of a run (read-only): its books, its calendar and its fence segments."""
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def calendar(self) -> Calendar: ...
+
+    @property
+    def border(self) -> Border: ...
+
 
 #: Columns that hold amounts, not counts of events or people.
 FLOAT_COLUMNS = frozenset({"cost_eur", "fence_km", "pushback_share"})
 
 
-def daily_table(model: BorderModel) -> pd.DataFrame:
+def daily_table(model: RunBooks) -> pd.DataFrame:
     """Rows: each day of the run × (belarus, poland, lithuania); `belarus` rows hold the camps."""
     led = model.ledger
     days = model.calendar.days
@@ -35,7 +52,7 @@ def daily_table(model: BorderModel) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def segments_table(model: BorderModel) -> pd.DataFrame:
+def segments_table(model: RunBooks) -> pd.DataFrame:
     b = model.border
     offset = np.array([b.line_offset_km.get(Country(c), 0.0) for c in b.country])
     df = pd.DataFrame(
