@@ -3,21 +3,46 @@ cross the line themselves, and block the return of pushed-back people.
 
 Units are few (tens), so each is an ordinary Mesa agent acting in Python; everything they do to people is a
 batch operation on the group's uids. Their randomness comes from the `escorts` stream only.
+
+A unit acts on the components directly (`EscortGround`: the camps, people, fence, books, patrols), never
+through the model class: this module sits below `sim.model`, which builds the units and runs them each hour.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
 import numpy as np
 
-from sim.border import NO_BARRIER
-from sim.config import EscortConfig
-from sim.enums import EscortPhase, EscortStrategy, MigrantState
+from sim.arrivals import Camps
+from sim.border import NO_BARRIER, Border
+from sim.config import Config, EscortConfig
+from sim.enums import EscortPhase, EscortStrategy, MigrantState, PatrolState
+from sim.guards import GuardForce
+from sim.ledger import Ledger
+from sim.migrants import Migrants
+from sim.population import Population
 
-if TYPE_CHECKING:
-    from sim.model import BorderModel
+
+class EscortGround(Protocol):
+    """What escort units read and act on: a `mesa.Model` (they are its agents) with these components.
+
+    `hour` is the hour being simulated, `day` its day; `rng_escorts` is the escorts' random stream."""
+
+    cfg: Config
+    hour: int
+    rng_escorts: np.random.Generator
+    camps: Camps
+    choice: SegmentChoice
+    border: Border
+    people: Population
+    migrants: Migrants
+    ledger: Ledger
+    guards: GuardForce
+
+    @property
+    def day(self) -> int: ...
 
 
 #: By state: is a person in the EU, as Minsk sees it (inside the zone, crossed, or claiming asylum)?
@@ -40,13 +65,13 @@ class SegmentChoice:
     def table(self, unit: int) -> int:
         return 0 if self.cfg.share_knowledge else unit
 
-    def pick(self, unit: int, model: BorderModel) -> int:
-        border = model.border
+    def pick(self, unit: int, border: Border, guards: GuardForce) -> int:
+        """The segment unit `unit` leads its next group to (one draw or none from the escorts' stream)."""
         strategy = self.cfg.strategy
         if strategy is EscortStrategy.random:
             return int(self.rng.integers(border.n))
         if strategy is EscortStrategy.weakest:
-            guards_per_km = model.guards.counts_per_segment() / border.length_km
+            guards_per_km = guards.counts_per_segment() / border.length_km
             score = np.log(border.p_breach + 1e-9) + np.log(1 - border.p_detect + 1e-9) - guards_per_km
             if self.cfg.weakest_noise > 0:
                 score = score + self.rng.gumbel(0.0, self.cfg.weakest_noise, border.n)
@@ -67,7 +92,7 @@ class BelarusianEscort(mesa.Agent):
     """A Belarusian escort unit. Its step is a short list of verbs run on timers: lead a group, arrive at the
     line (maybe cut, maybe stage an incident, maybe cross), block returns, go back to the camps."""
 
-    def __init__(self, model: BorderModel, unit: int) -> None:
+    def __init__(self, model: EscortGround, unit: int) -> None:
         super().__init__(model)
         self.unit = unit
         self.phase = EscortPhase.IDLE
@@ -103,16 +128,16 @@ class BelarusianEscort(mesa.Agent):
         gs = cfg.group_size
         size = int(np.clip(round(gs.median * np.exp(model.rng_escorts.normal(0.0, gs.sigma))), gs.min, gs.max))
         self.members = model.camps.take(size)
-        self.segment = model.choice.pick(self.unit, model)
-        self.group = model.next_group_id()
         border = model.border
+        self.segment = model.choice.pick(self.unit, border, model.guards)
+        self.group = model.migrants.new_group()
         speed = model.cfg.migrant.walk_kmh * border.walk_factor[self.segment]
         self.travel_hours = max(1, int(np.ceil(border.belarus_depth_km / speed)))
-        model.depart(self.members, self.segment, self.group, arrive_hour=model.hour + self.travel_hours)
+        model.migrants.depart(self.members, self.segment, self.group, model.hour, model.hour + self.travel_hours)
         self.phase, self.t_phase_end = EscortPhase.LEADING, model.hour + self.travel_hours
 
     def arrive_at_line(self) -> None:
-        self.model.reach_line(self.members)
+        self.model.migrants.reach_line(self.members, self.model.hour)
         if self.maybe_cut():
             self.maybe_cross_line()
         self.maybe_stage_incident()
@@ -121,15 +146,19 @@ class BelarusianEscort(mesa.Agent):
     def maybe_cut(self) -> bool:
         """Cut the fence where there is one: damage raises the segment's breach chance until repaired."""
         model, s = self.model, self.segment
-        if model.border.barrier[s] == NO_BARRIER or model.rng_escorts.random() >= self.cfg.p_cut:
+        border = model.border
+        if border.barrier[s] == NO_BARRIER or model.rng_escorts.random() >= self.cfg.p_cut:
             return False
-        model.cut_fence(s)
+        border.cut(s, self.cfg.cut_damage, model.hour)
+        model.ledger.add("fence_cuts", model.day, int(border.country[s]))
+        model.ledger.segments["fence_cuts"][s] += 1
         return True
 
     def maybe_cross_line(self) -> None:
         """Escorts cross the line themselves after a cut (incursions, reported from October 2021)."""
-        if self.model.rng_escorts.random() < self.cfg.p_incursion:
-            self.model.record_incursion(self.segment)
+        model = self.model
+        if model.rng_escorts.random() < self.cfg.p_incursion:
+            model.ledger.add("incursions", model.day, int(model.border.country[self.segment]))
 
     def maybe_stage_incident(self) -> None:
         """A confrontation staged some way off draws patrols away from the crossing point."""
@@ -141,7 +170,12 @@ class BelarusianEscort(mesa.Agent):
         offset = round(cfg.diversion_km / model.cfg.border.segment_km)
         sign = 1 if model.rng_escorts.random() < 0.5 else -1
         where = int(model.border.neighbour(np.array([self.segment]), np.array([sign * offset]))[0])
-        model.stage_incident(where, severity)
+        country = int(model.border.country[where])
+        model.ledger.add("incidents", model.day, country)
+        model.ledger.add("incident_severity", model.day, country, severity)
+        model.ledger.segments["incidents"][where] += 1
+        responders = cfg.responders_per_severity * severity
+        model.guards.send(where, responders, model.hour, PatrolState.DIVERTED, cfg.incident_hours)
 
     def block_returns(self) -> None:
         """Stay at the line: people pushed back here meanwhile are forced straight back to the fence."""

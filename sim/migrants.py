@@ -42,6 +42,7 @@ class Migrants:
         self.border = border
         self.ledger = ledger
         self.day = 0
+        self.groups = 0  # groups that have left the camps (numbered 1, 2, ... by `new_group`)
 
     def _count(self, name: str, uids: np.ndarray) -> None:
         if uids.size:
@@ -59,6 +60,11 @@ class Migrants:
         self._count(counter, uids)
 
     # --- transitions --------------------------------------------------------------------------------------------
+
+    def new_group(self) -> int:
+        """The number of the next group to leave the camps (1 for the first)."""
+        self.groups += 1
+        return self.groups
 
     def depart(self, uids: np.ndarray, segment: int, group: int, hour: int, arrive_hour: int) -> None:
         """An escorted group leaves the camps for a segment."""

@@ -81,7 +81,6 @@ class BorderModel(mesa.Model):
         self.guards = GuardForce(self.cfg.guards, self.border, self._max_patrols(), self)
         self.choice = SegmentChoice(self.cfg.escort, self.border.n, self.cfg.escort.n_units, self.rng_escorts)
         self.escorts = [BelarusianEscort(self, unit) for unit in range(self.cfg.escort.n_units)]
-        self._groups = 0
         self._people_with_agents = 0  # people 0.. this-1 have their Migrant agent (see `agents_by_type`)
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -294,36 +293,6 @@ class BorderModel(mesa.Model):
         p, g = self.people, self.guards
         zone = p.in_zone()
         self.border.paint(p.segment[zone], p.y_km[zone], zone, g.x_km[g.state != PatrolState.OFF_DUTY])
-
-    # --- actions called by escorts ------------------------------------------------------------------------------
-
-    def next_group_id(self) -> int:
-        self._groups += 1
-        return self._groups
-
-    def depart(self, uids: np.ndarray, segment: int, group: int, arrive_hour: int) -> None:
-        self.migrants.depart(uids, segment, group, self.hour, arrive_hour)
-
-    def reach_line(self, uids: np.ndarray) -> None:
-        self.migrants.reach_line(uids, self.hour)
-
-    def cut_fence(self, segment: int) -> None:
-        self.border.cut(segment, self.cfg.escort.cut_damage, self.hour)
-        self.ledger.add("fence_cuts", self.day, int(self.border.country[segment]))
-        self.ledger.segments["fence_cuts"][segment] += 1
-
-    def record_incursion(self, segment: int) -> None:
-        self.ledger.add("incursions", self.day, int(self.border.country[segment]))
-
-    def stage_incident(self, segment: int, severity: int) -> None:
-        country = int(self.border.country[segment])
-        self.ledger.add("incidents", self.day, country)
-        self.ledger.add("incident_severity", self.day, country, severity)
-        self.ledger.segments["incidents"][segment] += 1
-        g = self.cfg.escort
-        self.guards.send(
-            segment, g.responders_per_severity * severity, self.hour, PatrolState.DIVERTED, g.incident_hours
-        )
 
     # --- results ------------------------------------------------------------------------------------------------
 
