@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from sim import BorderModel, load_config
 from sim.guards import GuardForce
+from sim.interception import Interception
 from sim.migrants import Migrants
 
 PHASES: dict[type, list[str]] = {
@@ -26,11 +27,11 @@ PHASES: dict[type, list[str]] = {
         "move_escorts",
         "move_migrants",
         "guard_border",
-        "detect",
         "repair_fences",
         "close_day",
     ],
     GuardForce: ["advance", "patrol", "sight_probability", "dispatch", "apprehend"],
+    Interception: ["detect"],
     Migrants: ["try_fences", "walk_inside", "return_to_fence"],
 }
 SUB = {

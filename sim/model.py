@@ -24,9 +24,10 @@ from sim.enums import EU_COUNTRIES, Country, MigrantState, PatrolState
 from sim.escorts import BelarusianEscort, SegmentChoice
 from sim.exposure import Exposure
 from sim.guards import GuardForce, patrols_for
+from sim.interception import Interception
 from sim.ledger import Ledger
 from sim.mesa_compat import release_models
-from sim.migrants import IN_EU, Migrants, Tries
+from sim.migrants import Migrants, Tries
 from sim.policy import Policy
 from sim.population import Population
 from sim.rng import named_streams
@@ -79,6 +80,9 @@ class BorderModel(mesa.Model):
         self.migrants = Migrants(self.cfg.migrant, self.people, self.border, self.ledger)
         self.exposure = Exposure(self.cfg.exposure, self.calendar, self.border)
         self.guards = GuardForce(self.cfg.guards, self.border, self._max_patrols(), self)
+        self.interception = Interception(
+            self.people, self.border, self.guards, self.migrants, self.policy, self.ledger, self.rng_guards
+        )
         self.choice = SegmentChoice(self.cfg.escort, self.border.n, self.cfg.escort.n_units, self.rng_escorts)
         self.escorts = [BelarusianEscort(self, unit) for unit in range(self.cfg.escort.n_units)]
         self._people_with_agents = 0  # people 0.. this-1 have their Migrant agent (see `agents_by_type`)
@@ -222,46 +226,10 @@ class BorderModel(mesa.Model):
         g = self.guards
         g.advance(self.hour)
         g.patrol(self.rng_guards)
-        hunted = self.detect(tries, g.sight_probability())
+        hunted = self.interception.detect(tries, g.sight_probability(), self.day)
         # every segment with tracked people keeps its responders (a lost pursuit is taken up again)
         g.dispatch(self.people.segment[hunted], self.hour)
-        self.apprehend(hunted)
-
-    def detect(self, tries: Tries, p_sight: np.ndarray) -> np.ndarray:
-        """Tries at the line are seen by the barrier, its sensors or patrols in sight; people inside the EU zone
-        nobody tracks yet may be spotted by patrols. Returns everyone tracked inside the zone."""
-        p, b, rng, day = self.people, self.border, self.rng_guards, self.day
-        p_seen = 1 - (1 - b.p_detect[tries.segments]) * (1 - p_sight[tries.segments])
-        seen = rng.random(tries.uids.size) < p_seen
-        self.ledger.count("detected_attempts", day, p.country[tries.uids[seen]])
-        self.ledger.count("turned_back_at_line", day, p.country[tries.uids[seen & ~tries.success]])
-        breached = tries.uids[seen & tries.success]
-        p.tracked[breached] = True
-        p.breach_seen[breached] = True
-        self.guards.remember_breaches(p.segment[breached])
-        inside = p.in_state(IN_EU)
-        # those who breached this hour already had their draw at the line
-        tried = np.zeros(p.n, dtype=bool)
-        tried[tries.uids] = True
-        untracked = inside[~p.tracked[inside] & ~tried[inside]]
-        spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
-        p.tracked[spotted] = True
-        found = np.concatenate([tries.uids[seen], spotted])
-        self.ledger.count("detections", day, p.country[found])
-        self.ledger.count_segments("detections", p.segment[found])
-        return inside[p.tracked[inside]]
-
-    def apprehend(self, hunted: np.ndarray) -> None:
-        """Arrived responders take tracked people; the country's policy decides pushback or asylum."""
-        p, rng, day = self.people, self.rng_guards, self.day
-        catch = self.guards.apprehend(p, hunted, self.hour, rng)
-        self.ledger.count("apprehensions", day, p.country[catch.uids])
-        self.ledger.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
-        self.ledger.count_segments("apprehensions", catch.segments)
-        push = rng.random(catch.uids.size) < self.policy.share_table(day)[p.country[catch.uids]]
-        blocked = self.border.blocked_until[catch.segments[push]] > self.hour
-        self.migrants.push_back(catch.uids[push], self.hour, blocked)
-        self.migrants.claim_asylum(catch.uids[~push], self.hour)
+        self.interception.apprehend(hunted, self.hour, self.day)
 
     def repair_fences(self) -> None:
         self.border.repair(self.hour)
