@@ -83,7 +83,10 @@ def parse_baseline(spec: str) -> dict[str, object]:
     wanted = {}
     for part in split_top_level(spec):
         if "=" not in part:
-            raise ReportError(f"--baseline: '{part}' is not key=value (several values for one key are not allowed)")
+            raise ReportError(
+                f"--baseline: '{part}' is not key=value; give one value per key, "
+                "e.g. --baseline fence=none,troops.poland=2000"
+            )
         try:
             key, value = parse_override(part.strip())
         except OverrideError as err:

@@ -464,8 +464,12 @@ def test_baseline_is_parsed_as_overrides_not_split_on_every_comma():
     }
     assert parse_baseline("escort.strategy='a,b'") == {"escort.strategy": "a,b"}
     assert parse_baseline("migrant.max_zone_days=inf") == {"migrant.max_zone_days": float("inf")}
-    with pytest.raises(ReportError, match="'steel_wall' is not key=value"):
+    with pytest.raises(ReportError, match="'steel_wall' is not key=value; give one value per key"):
         parse_baseline("fence=none,steel_wall")
+    with pytest.raises(
+        ReportError, match=re.escape("'nonsense' is not key=value; give one value per key, e.g. --baseline")
+    ):
+        parse_baseline("nonsense")
     with pytest.raises(ReportError, match=re.escape("troops.ramp.poland=[{date")):
         parse_baseline("troops.ramp.poland=[{date:")
 
