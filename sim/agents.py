@@ -2,8 +2,8 @@
 
 A `Migrant` holds only its uid; its state lives in `model.people` (see `sim.population`), where the model's
 phases update everyone at once. This keeps people real Mesa agents that a notebook or the visualisation can
-list and inspect (`model.agents_by_type[Migrant]`), while the model stays fast. Guard patrols work the same way
-over `model.guards`. Belarusian escort units are few and act one by one (`sim.escorts`).
+list and inspect (made on request by `model.create_migrant_agents()`), while the model stays fast. Guard patrols
+work the same way over `model.guards`. Belarusian escort units are few and act one by one (`sim.escorts`).
 
 The agents know their model only as a `mesa.Model` with a `people` and a `guards` component (this module sits
 below `sim.guards` and `sim.model`, which build the agents, and names neither).

@@ -85,7 +85,7 @@ class BorderModel(mesa.Model):
         )
         self.choice = SegmentChoice(self.cfg.escort, self.border.n, self.cfg.escort.n_units, self.rng_escorts)
         self.escorts = [BelarusianEscort(self, unit) for unit in range(self.cfg.escort.n_units)]
-        self._people_with_agents = 0  # people 0.. this-1 have their Migrant agent (see `agents_by_type`)
+        self._people_with_agents = 0  # people 0.. this-1 have their Migrant agent (`create_migrant_agents`)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "in_camps": lambda m: len(m.camps),
@@ -103,34 +103,28 @@ class BorderModel(mesa.Model):
             for c in EU_COUNTRIES
         }
 
-    # --- Mesa agents: people get their Migrant agent when someone looks -----------------------------------------
+    # --- Mesa agents: people get their Migrant agent when a user asks for them ------------------------------------
 
-    @property
-    def agents(self) -> mesa.agent.AgentSet:
-        """All agents, every person who has arrived among them (see `agents_by_type`)."""
-        self._register_people()
-        return super().agents
+    def create_migrant_agents(self) -> mesa.agent.AgentSet:
+        """Give everyone who has arrived and has no `Migrant` agent yet theirs; returns every person's agent.
 
-    @property
-    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
-        """Agents by class: `[Migrant]` is everyone who has arrived, `[PolishGuard]` the Polish patrols on duty.
+        The model moves people as arrays and never needs their agents, while registering one Mesa agent per
+        arrival cost ~10% of a full-scale run; so nobody gets one on arrival, and a user who wants to list or
+        inspect people (a notebook, a map) calls this first. It makes the missing agents in one batch
+        (`Migrant.create_agents`), in arrival order, so they are the agents, with the ids, they would be if each
+        had been made on arrival after the agents made before this call. Calling it again makes only the agents
+        of people who arrived since; with nobody new it makes none. `model.agents`, `model.agents_by_type` and
+        `model.agent_types` are Mesa's own and make nothing.
 
-        Why lazily: the model moves people as arrays and never needs their agents, while registering one Mesa agent
-        per arrival cost ~10% of a full-scale run. So each arrival's `Migrant` view is created the first time
-        anyone asks for the model's agents: the same agents, in arrival order, as if made on arrival.
+        Returns:
+            The `Migrant` agents of all `model.people.n` people, in arrival order (agent `i` has `uid == i`),
+            the same set as `model.agents_by_type[Migrant]` (empty while nobody has arrived).
         """
-        self._register_people()
-        return super().agents_by_type
-
-    @property
-    def agent_types(self) -> list[type]:
-        self._register_people()
-        return super().agent_types
-
-    def _register_people(self) -> None:
-        for uid in range(self._people_with_agents, self.people.n):
-            Migrant(self, uid)
+        new = np.arange(self._people_with_agents, self.people.n)
+        if new.size:
+            Migrant.create_agents(self, new.size, new)
         self._people_with_agents = self.people.n
+        return self.agents_by_type.get(Migrant, mesa.agent.AgentSet([], random=self.random))
 
     # --- the schedule -------------------------------------------------------------------------------------------
 

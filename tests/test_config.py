@@ -368,7 +368,7 @@ def test_memory_estimate_covers_what_a_run_allocates():
     tracemalloc.start()
     try:
         model = BorderModel(cfg).run(progress=False)
-        _ = model.agents  # the Migrant views, as a notebook asking for them would make
+        model.create_migrant_agents()  # the Migrant views, as a notebook asking for them would make
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

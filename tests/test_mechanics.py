@@ -383,8 +383,9 @@ def test_patrols_stay_on_their_own_countrys_line(default_run):
 def test_mesa_agents_are_views_of_the_arrays(run_model):
     model = run_model("days=2")
     assert model.hour == 48
-    migrants = list(model.agents_by_type[Migrant])
+    migrants = list(model.create_migrant_agents())
     assert len(migrants) == model.people.n > 0
+    assert list(model.agents_by_type[Migrant]) == migrants
     some = migrants[len(migrants) // 2]
     assert some.state == MigrantState(model.people.state[some.uid])
     assert some.history()["uid"] == some.uid

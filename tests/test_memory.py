@@ -35,7 +35,7 @@ def test_models_built_and_run_one_after_another_are_all_freed():
         model = BorderModel(load_config([f"days={days}", f"seed={seed}", "progress=false"]))
         for _ in range(30):
             model.step()
-        assert len(model.agents_by_type[Migrant]) == model.people.n > 0  # people's agents made too
+        assert len(model.create_migrant_agents()) == model.people.n > 0  # people's agents made too
         models.append(weakref.ref(model))
         del model
     gc.collect()

@@ -323,23 +323,47 @@ def test_people_queries_select_as_the_numpy_masks_did(busy_model):
 
 
 def test_every_person_has_a_migrant_agent_with_their_state(build_model):
-    """Migrant agents are made when someone asks (not per arrival), and then for everyone, in arrival order."""
-    from sim import Migrant
-
+    """Migrant agents are made when the user asks (`create_migrant_agents`), for everyone, in arrival order."""
     model = build_model("days=6", "progress=false")
     for _ in range(3 * 24):
         model.step()
-    migrants = list(model.agents_by_type[Migrant])
+    migrants = list(model.create_migrant_agents())
     assert [m.uid for m in migrants] == list(range(model.people.n))
     assert [int(m.state) for m in migrants] == model.people.state[: model.people.n].tolist()
     assert any(m.state is not MigrantState.IN_CAMP for m in migrants)
     seen = model.people.n
     model.run(progress=False)
     assert model.people.n > seen
-    everyone = list(model.agents_by_type[Migrant])
+    everyone = list(model.create_migrant_agents())
     assert [m.uid for m in everyone] == list(range(model.people.n))
     assert everyone[:seen] == migrants  # the same agent objects as before, none made twice
     assert len(model.agents) == model.people.n + len(model.escorts) + len(model.guards.views)
+
+
+def test_reading_the_models_agents_makes_none_and_create_migrant_agents_makes_each_persons_once(build_model):
+    """`model.agents`, `agents_by_type` and `agent_types` are Mesa's own, with no side effect; the named method
+    makes one Migrant per arrived person, in arrival order, numbered after the agents already there, and no more
+    when called again."""
+    from sim import Migrant
+
+    model = build_model("days=2", "progress=false")
+    for _ in range(30):
+        model.step()
+    assert model.people.n > 0
+    before = len(model.agents)
+    for _ in range(3):
+        assert len(model.agents) == before
+        assert Migrant not in model.agents_by_type
+        assert Migrant not in model.agent_types
+    last_id = max(agent.unique_id for agent in model.agents)
+    migrants = model.create_migrant_agents()
+    assert len(model.agents) == before + model.people.n
+    assert [m.uid for m in migrants] == list(range(model.people.n))
+    assert [m.unique_id for m in migrants] == list(range(last_id + 1, last_id + 1 + model.people.n))
+    assert list(model.agents_by_type[Migrant]) == list(migrants)
+    again = model.create_migrant_agents()  # nobody new: nothing made
+    assert list(again) == list(migrants)
+    assert len(model.agents) == before + model.people.n
 
 
 def test_filed_counts_add_up_to_counting_one_call_at_a_time():
