@@ -119,8 +119,8 @@ class AppModel(BorderModel):
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def step(self) -> None:
-        """`hours_per_step` hours of the model (fewer at the end of the run). The map repaints the grid's layers
-        when it draws (`sim.viz.patrols_per_km`).
+        """`hours_per_step` hours of the model (fewer at the end of the run). The map repaints the grid's `guards`
+        layer when it draws (`sim.viz.patrols_per_km`).
 
         Raises:
             RunEndedError: the run had ended before this step (the page disables Step and ▶ at the end).

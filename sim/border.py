@@ -135,12 +135,8 @@ class Border:
         self.n_cells_y = self.border_row + 1 + max(1, round(self.eu_depth_km / self.cell_km))
         self.grid = OrthogonalMooreGrid((self.n_cells_x, self.n_cells_y), torus=False, random=random)
         release_grid(self.grid)  # Mesa's copyreg table would keep the grid's layers for good (sim/mesa_compat.py)
-        self.barrier_layer = self.grid.create_property_layer("barrier", -1, int)
-        self.damage_layer = self.grid.create_property_layer("damage", 0.0, float)
-        self.people_layer = self.grid.create_property_layer("people", 0, int)
+        # the one layer anything reads: the map's patrols per km (`sim.viz.patrols_per_km`), painted on request
         self.guards_layer = self.grid.create_property_layer("guards", 0, int)
-        cell_centres = (np.arange(self.n_cells_x) + 0.5) * self.cell_km
-        self.segment_of_cell = np.clip(np.searchsorted(self.start_x, cell_centres, side="right") - 1, 0, self.n - 1)
 
     # --- state changes ------------------------------------------------------------------------------------------
 
@@ -163,9 +159,6 @@ class Border:
         # damage d moves a segment from its barrier's breach chance toward open ground's (d = 1: a gap)
         self.p_breach = base + self.damage * np.maximum(open_ground - base, 0.0)
         self.p_detect = 1.0 - (1.0 - self.bar_p_detect[self.barrier]) * (1.0 - self.sensor_p_detect * self.sensors)
-        row = self.border_row
-        self.barrier_layer.data[:, row] = self.barrier[self.segment_of_cell]
-        self.damage_layer.data[:, row] = self.damage[self.segment_of_cell]
 
     def cut(self, segment: int, damage: float, hour: int) -> None:
         """A cut adds damage (raising p_breach) and starts or extends the repair clock."""
@@ -182,20 +175,12 @@ class Border:
             self.refresh()
         return done
 
-    def paint(self, segments: np.ndarray, y_km: np.ndarray, spread: np.ndarray, patrol_x_km: np.ndarray) -> None:
-        """Write people per cell and patrols per cell into the grid's property layers (for maps, not the model).
+    def paint_patrols(self, patrol_x_km: np.ndarray) -> None:
+        """Write patrols per cell into the grid's `guards` layer (for maps, not the model), replacing its contents.
 
-        People stand on their segment's cells (spread over them by `spread`, e.g. the uid) and on the row of their
-        distance from the line; patrols on the first EU row.
+        `patrol_x_km`: shape (n_patrols,), km along the concatenated lines; each patrol counts 1 on the cell of its
+        x on the first EU row (x clipped to the grid). Layer shape (n_cells_x, n_cells_y), int counts.
         """
-        cells_per_segment = np.maximum(1, np.round(self.length_km / self.cell_km).astype(np.int64))
-        first_cell = np.round(self.start_x / self.cell_km).astype(np.int64)
-        cx = first_cell[segments] + spread % cells_per_segment[segments]
-        row = self.border_row + np.where(y_km > 0, 1 + np.floor(y_km / self.cell_km), np.floor(y_km / self.cell_km))
-        cy = np.clip(row, 0, self.n_cells_y - 1).astype(np.int64)
-        people = np.zeros(self.people_layer.data.shape, dtype=np.int64)
-        np.add.at(people, (np.clip(cx, 0, self.n_cells_x - 1), cy), 1)
-        self.people_layer.data[:] = people
         guards = np.zeros(self.guards_layer.data.shape, dtype=np.int64)
         gx = np.clip(np.floor(patrol_x_km / self.cell_km).astype(np.int64), 0, self.n_cells_x - 1)
         np.add.at(guards, (gx, min(self.border_row + 1, self.n_cells_y - 1)), 1)

@@ -247,14 +247,15 @@ class BorderModel(mesa.Model):
         led.record("pushback_share", day, self.policy.share_table(day))
         led.flows["cost_eur"][day] += cost
         self.guards.end_of_day()
-        self.refresh_layers()
         self.datacollector.collect(self)
 
     def refresh_layers(self) -> None:
-        """Paint people and patrols into the grid's property layers (done at midnight; call it to see an hour)."""
-        p, g = self.people, self.guards
-        zone = p.in_zone()
-        self.border.paint(p.segment[zone], p.y_km[zone], zone, g.x_km[g.state != PatrolState.OFF_DUTY])
+        """Paint the on-duty patrols into the grid's `guards` layer for the current hour (`Border.paint_patrols`).
+
+        The model's processes never read the grid, so nothing paints it during a run: a reader (the map,
+        `sim.viz.patrols_per_km`) calls this first. Changes no model state and draws no random numbers."""
+        g = self.guards
+        self.border.paint_patrols(g.x_km[g.state != PatrolState.OFF_DUTY])
 
     # --- results ------------------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ Drawn with matplotlib from the model's public read-outs (`model.segments`, `mode
 `guards` layer, `model.escorts`), so the app (`sim.app`) and the notebooks show the same picture and neither
 copies model logic. People are drawn as *counts* per fence segment and kilometre of depth, one marker per occupied
 cell sized by its count, so a map with tens of thousands of people in the zone draws as fast as one with ten.
-Drawing never changes the simulation: it only repaints the grid's display layers (`model.refresh_layers()`).
+Drawing never changes the simulation: it only repaints the grid's `guards` layer (`model.refresh_layers()`).
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def people_cells(
 def patrols_per_km(model: BorderModel) -> dict[Country, tuple[np.ndarray, np.ndarray]]:
     """On-duty patrols per grid column, from the grid's `guards` layer: (x_km along each line, count).
 
-    Repaints the grid's display layers first (`model.refresh_layers()`), so the count is for the current hour."""
+    Repaints the layer first (`model.refresh_layers()`; nothing paints it during a run), so the count is for the
+    current hour."""
     model.refresh_layers()
     per_column = model.grid.guards.data.sum(axis=1)
     cell_km = model.cfg.border.cell_km

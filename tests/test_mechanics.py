@@ -396,9 +396,11 @@ def test_mesa_agents_are_views_of_the_arrays(run_model):
     assert len(collected) == model.cfg.days
     camps = model.daily.loc[model.daily["country"] == "belarus", "in_camps"]
     assert collected["in_camps"].tolist() == camps.tolist()
-    # the grid's property layers are painted at midnight
-    assert model.border.people_layer.data.sum() == model.people.in_zone().size > 0
-    assert model.border.guards_layer.data.sum() == guards.on_duty().sum()
+    # the grid holds only the layer the map reads, painted when asked for, not during the run
+    assert set(model.grid._mesa_property_layers) == {"empty", "guards"}  # `empty`: Mesa's own
+    assert model.grid.guards.data.sum() == 0
+    model.refresh_layers()
+    assert model.grid.guards.data.sum() == guards.on_duty().sum() > 0
 
 
 # --- the end of a run ------------------------------------------------------------------------------------------
