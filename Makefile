@@ -68,7 +68,7 @@ bench: $(VENV)/.installed
 # The interactive border map on this machine only (127.0.0.1); open http://localhost:$(VIZ_PORT)
 viz: $(VENV)/.installed-viz
 	@echo "open http://localhost:$(VIZ_PORT) (Ctrl-C stops the app)"
-	SOLARA_TELEMETRY_MIXPANEL_ENABLE=false $(BIN)/solara run sim/app.py --host 127.0.0.1 --port $(VIZ_PORT) \
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=false $(BIN)/solara run sim/viz/app.py --host 127.0.0.1 --port $(VIZ_PORT) \
 		--no-open --no-check-version --production
 
 # The tutorial notebooks in JupyterLab, on this machine only (--allow-root: as root, e.g. in a container)

@@ -16,10 +16,10 @@ to benchmarks/results.json. All three time the hours only, not the building of t
 agents before the clock starts, and (a)'s build (the Mesa grid of the border, the configs) is timed apart and
 written as `build_seconds`. (a) and (c) are timed `--repeat` times, taking turns, and the fastest run of each is
 kept (the usual way to read a timing on a machine that does other things; every time is in the JSON); (b), minutes
-long, runs once. Before any timing, one day of the model runs once to load the loops numba compiled (sim/nearest.py,
-sim/beats.py, sim/catch.py, sim/population.py), or to compile them if nothing is cached yet: a cost each process
-pays once, not each run, written as `first_day_seconds`. Numbers are measured here, on this machine; nothing is
-asserted.
+long, runs once. Before any timing, one day of the model runs once to load the loops numba compiled
+(sim/core/guards/response.py, beats.py, catch.py, sim/core/population.py), or to compile them if nothing is cached
+yet: a cost each process pays once, not each run, written as `first_day_seconds`. Numbers are measured here, on
+this machine; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import numpy as np
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
 from sim import BorderModel, load_config
-from sim.io import write_json
+from sim.cli.io import write_json
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Callable
 
 from sim import BorderModel, load_config
-from sim.guards import GuardForce
-from sim.interception import Interception
-from sim.migrants import Migrants
+from sim.core.guards.force import GuardForce
+from sim.core.guards.interception import Interception
+from sim.core.migrants import Migrants
 
 PHASES: dict[type, list[str]] = {
     BorderModel: [

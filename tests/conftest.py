@@ -12,7 +12,7 @@ import pytest
 from commands import REPO, run_module
 
 from sim import BorderModel, load_config
-from sim.enums import MigrantState
+from sim.core.states import MigrantState
 
 
 @pytest.fixture(scope="session")

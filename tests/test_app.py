@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from sim import RunEndedError, app
-from sim.enums import ZONE_STATES
-from sim.timeline import HOURS_PER_DAY
-from sim.viz import draw_border_map, people_cells
+from sim import RunEndedError
+from sim.config.timeline import HOURS_PER_DAY
+from sim.core.states import ZONE_STATES
+from sim.viz import app
+from sim.viz.border_map import draw_border_map, people_cells
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,7 @@ def test_the_page_is_a_solaraviz_element():
 
 def test_reset_frees_the_model_it_replaces():
     """Mesa's controller builds a new model on every Reset; the ones it replaced must not stay in memory (Mesa 3.3
-    kept every model for good: sim/mesa_compat.py). The page's panels are drawn for each model in between."""
+    kept every model for good: sim/core/mesa_compat.py). The page's panels are drawn for each model in between."""
     import gc
     import weakref
 

@@ -1,4 +1,4 @@
-"""The interactive app in a real browser: start `sim/app.py` under solara, drive it in headless Chromium.
+"""The interactive app in a real browser: start `sim/viz/app.py` under solara, drive it in headless Chromium.
 
 Uses Debian's Chromium (`/usr/bin/chromium`, installed by `.ci/run`) through playwright's Python package; no
 browser is downloaded. Skips, saying why, where Chromium or playwright is missing. The screenshot goes to the
@@ -68,12 +68,12 @@ def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def app_url(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`solara run sim/app.py` on a free localhost port, as `make viz` starts it; stopped after the module."""
+    """`solara run sim/viz/app.py` on a free localhost port, as `make viz` starts it; stopped after the module."""
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "solara.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
     solara = Path(sys.executable).with_name("solara")
-    command = [str(solara), "run", "sim/app.py", "--host", "127.0.0.1", "--port", str(port)]
+    command = [str(solara), "run", "sim/viz/app.py", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--no-open", "--no-check-version", "--production"]
     with log.open("w") as out:
         server = subprocess.Popen(command, cwd=repo, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -9,8 +9,8 @@ import sys
 
 import numpy as np
 
-from sim.enums import MigrantState
-from sim.guards import OFF_DUTY
+from sim.core.guards.force import OFF_DUTY
+from sim.core.states import MigrantState
 
 FINAL = [MigrantState.CROSSED, MigrantState.ASYLUM, MigrantState.GAVE_UP, MigrantState.DIED]
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from sim.border import NO_BARRIER
-from sim.enums import BARRIERS, TERRAINS, Country, MigrantState
-from sim.population import NEVER, Population
-from sim.timeline import Calendar, profile
+from sim.config.enums import BARRIERS, TERRAINS, Country
+from sim.config.timeline import Calendar, profile
+from sim.core.border import NO_BARRIER
+from sim.core.population import NEVER, Population
+from sim.core.states import MigrantState
 
 # --- timeline ------------------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from hydra.errors import ConfigCompositionException
 
 from sim import BorderModel, ConfigError, load_config
 from sim.config import Config, to_config
-from sim.enums import Country
+from sim.config.enums import Country
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
@@ -360,7 +360,7 @@ def test_memory_estimate_covers_what_a_run_allocates():
     (tracemalloc's peak, libraries aside), here with people, patrols and grid all larger than the default."""
     import tracemalloc
 
-    from sim.config import BYTES_BASE, memory_estimate
+    from sim.config.resources import BYTES_BASE, memory_estimate
 
     overrides = ["arrivals.scale=5", "days=20", "start_date=2021-10-20", "troops.poland=60000", "border.cell_km=0.5"]
     cfg = to_config(load_config(overrides))

@@ -1,4 +1,4 @@
-"""Read-only installs: where numba caches the compiled loops when the package and HOME cannot be written (sim/jit.py).
+"""Read-only installs: where numba caches the compiled loops when package and HOME cannot be written (sim/core/jit.py).
 
 Tests run as root in CI, and root writes through permission bits, so "not writable" is made here the way it holds
 for root too: a regular file stands where a cache directory would have to be.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import jit
+from sim.core import jit
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,10 +27,10 @@ SCRIPT = """
 import json, os, subprocess, sys
 import numpy as np
 import sim
-from sim.nearest import shortfall
+from sim.core.guards.response import shortfall
 
 need = shortfall(np.array([1], dtype=np.int64), np.zeros(3, dtype=np.int8), np.full(3, -1, dtype=np.int64), 3, 2, 4)
-child = subprocess.run([sys.executable, "-c", "import sim.jit"], capture_output=True, text=True)
+child = subprocess.run([sys.executable, "-c", "import sim.core.jit"], capture_output=True, text=True)
 print(json.dumps({
     "package": sim.__file__,
     "lacking": need[1].tolist(),
@@ -42,12 +42,13 @@ print(json.dumps({
 
 
 def _read_only_install(root: Path) -> dict[str, str]:
-    """A copy of sim/ and configs/ whose `sim/__pycache__` and `HOME/.cache` are regular files: numba can cache
+    """A copy of sim/ and configs/ whose `sim/core/guards/__pycache__` and `HOME/.cache` are regular files: numba
+    can cache
     neither in the tree nor in the user-wide directory. Returns the environment to run it with."""
     package = root / "install"
     shutil.copytree(REPO / "sim", package / "sim", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "configs", package / "configs")
-    (package / "sim" / "__pycache__").write_text("not a directory\n")
+    (package / "sim" / "core" / "guards" / "__pycache__").write_text("not a directory\n")
     home = root / "home"
     home.mkdir()
     (home / ".cache").write_text("not a directory\n")
@@ -84,11 +85,11 @@ def test_read_only_install_caches_in_a_private_temp_dir_and_says_so_once(tmp_pat
     # one line, naming where numba could not cache and where the loops went instead
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert str(tmp_path / "install" / "sim" / "__pycache__") in lines[0]
+    assert str(tmp_path / "install" / "sim" / "core" / "guards" / "__pycache__") in lines[0]
     assert str(tmp_path / "home" / ".cache" / "numba") in lines[0]
     assert f"caching them in {fallback} instead" in lines[0]
     # the cache is really there, private to this user, and handed on to child processes, which stay silent
-    assert list(fallback.rglob("nearest.shortfall-*.nbi"))
+    assert list(fallback.rglob("response.shortfall-*.nbi"))
     assert stat.S_IMODE(fallback.stat().st_mode) == 0o700
     assert report["numba_cache_dir"] == str(fallback)
     assert report["child_exit"] == 0
@@ -115,24 +116,34 @@ def test_read_only_install_without_any_usable_cache_compiles_and_says_so_once(tm
 
 
 def test_plan_keeps_numba_s_own_place_when_one_is_writable(tmp_path):
-    places = [tmp_path / "tree", tmp_path / "user"]
-    plan = jit.plan_cache(places, tmp_path / "fallback", is_writable=lambda p: p == places[1])
+    places = [(tmp_path / "tree",), (tmp_path / "user",)]
+    plan = jit.plan_cache(places, tmp_path / "fallback", is_writable=lambda p: p == tmp_path / "user")
     assert plan == jit.CachePlan(enabled=True, directory=None, notice=None)
 
 
+def test_the_in_tree_place_needs_every_compiled_directory_writable(tmp_path):
+    tree = (tmp_path / "core", tmp_path / "core" / "guards")
+    fallback = tmp_path / "fallback"
+    half = jit.plan_cache([tree], fallback, is_writable=lambda p: p == tree[0], is_private=lambda p: True)
+    assert half.directory == fallback and str(tree[1]) in (half.notice or "")
+    whole = jit.plan_cache([tree], fallback, is_writable=lambda p: p in tree, is_private=lambda p: True)
+    assert whole == jit.CachePlan(enabled=True, directory=None, notice=None)
+    assert [d.parent for d in jit.IN_TREE] == [Path(jit.__file__).parent, Path(jit.__file__).parent / "guards"]
+
+
 def test_plan_falls_back_to_the_private_dir_when_no_place_is_writable(tmp_path):
-    places = [tmp_path / "tree", tmp_path / "user"]
+    places = [(tmp_path / "tree",), (tmp_path / "user",)]
     fallback = tmp_path / "fallback"
     plan = jit.plan_cache(places, fallback, is_writable=lambda p: False, is_private=lambda p: p == fallback)
     assert plan.enabled
     assert plan.directory == fallback
     assert plan.notice is not None and "\n" not in plan.notice
-    assert all(str(place) in plan.notice for place in [*places, fallback])
+    assert all(str(place) in plan.notice for place in [*(p for (p,) in places), fallback])
 
 
 def test_plan_disables_the_cache_when_the_fallback_is_not_private_either(tmp_path):
     plan = jit.plan_cache(
-        [tmp_path / "tree"], tmp_path / "fallback", is_writable=lambda p: False, is_private=lambda p: False
+        [(tmp_path / "tree",)], tmp_path / "fallback", is_writable=lambda p: False, is_private=lambda p: False
     )
     assert not plan.enabled
     assert plan.directory is None
@@ -140,8 +151,9 @@ def test_plan_disables_the_cache_when_the_fallback_is_not_private_either(tmp_pat
 
 
 def test_places_follow_numba_s_order(tmp_path):
-    assert jit.numba_places({"NUMBA_CACHE_DIR": str(tmp_path)}) == [tmp_path, jit.IN_TREE, jit.user_cache_dir()]
-    assert jit.numba_places({}) == [jit.IN_TREE, jit.user_cache_dir()]
+    user = (jit.user_cache_dir(),)
+    assert jit.numba_places({"NUMBA_CACHE_DIR": str(tmp_path)}) == [(tmp_path,), jit.IN_TREE, user]
+    assert jit.numba_places({}) == [jit.IN_TREE, user]
 
 
 def test_writable_is_false_where_a_file_is_in_the_way_even_for_root(tmp_path):

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from sim import LithuanianGuard, Migrant, PolishGuard, RunEndedError
-from sim.enums import BARRIERS, TERRAINS, ZONE_STATES, Country, MigrantState
-from sim.summary import TOTALS
+from sim.config.enums import BARRIERS, TERRAINS, Country
+from sim.core.states import ZONE_STATES, MigrantState
+from sim.core.summary import TOTALS
 
 #: Arrivals of 300 a day on the first two days of August 2021 and none after (the `constant` arrivals group).
 ARRIVALS_FIRST_TWO_DAYS = (

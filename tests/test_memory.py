@@ -1,7 +1,7 @@
 """Models nobody references any more are freed: building model after model in one process stays flat.
 
 Mesa 3.3/3.4 kept every model in a class-level dict of agent id counters, and every Mesa 3 grid leaves its cell
-class (holding the grid's property layers) in `copyreg`'s table; `sim/mesa_compat.py` releases both. A notebook
+class (holding the grid's property layers) in `copyreg`'s table; `sim/core/mesa_compat.py` releases both. A notebook
 building models in a loop, a sweep worker running job after job and the app on every Reset
 (`tests/test_app.py`) all build models through `BorderModel.__init__`.
 """
@@ -17,7 +17,7 @@ import weakref
 import mesa
 
 from sim import BorderModel, Migrant, load_config
-from sim.mesa_compat import CountersByModel, release_models
+from sim.core.mesa_compat import CountersByModel, release_models
 
 
 def _mesa_counters() -> dict | None:

@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 from tolerance import assert_same_values
 
-from sim import catch
-from sim.enums import EU_COUNTRIES, MigrantState
-from sim.guards import DIVERTED, HANDLING, OFF_DUTY, PATROLLING, RESPONDING, GuardForce
+from sim.config.enums import EU_COUNTRIES
+from sim.core.guards import catch
+from sim.core.guards.force import DIVERTED, HANDLING, OFF_DUTY, PATROLLING, RESPONDING, GuardForce
+from sim.core.states import MigrantState
 
 
 def naive_nearest(force: GuardForce, taken: set[int], country: int, at_km: float, k: int) -> list[int]:
@@ -160,7 +161,7 @@ def test_dispatch_sends_the_same_patrols_as_the_one_search_per_alarm_it_replaced
 
 
 def naive_advance(force: GuardForce, hour: int) -> None:
-    """`advance` as numpy calls, before it was compiled (sim/beats.py)."""
+    """`advance` as numpy calls, before it was compiled (sim/core/guards/beats.py)."""
     sent = (force.state == RESPONDING) | (force.state == DIVERTED)
     arriving = np.flatnonzero(sent & (force.t_arrive == hour))
     force.x_km[arriving] = force.border.center_x[force.target[arriving]]
@@ -208,7 +209,7 @@ def test_patrols_end_tasks_and_walk_their_beats_as_the_numpy_code_did(busy_model
 
 
 def naive_take_in(force: GuardForce, arrived: np.ndarray, caught_segments: np.ndarray, hour: int) -> None:
-    """`take_in` as numpy calls, before it was compiled (sim/catch.py)."""
+    """`take_in` as numpy calls, before it was compiled (sim/core/guards/catch.py)."""
     cap = force.cfg.capacity_per_hour
     need = -(-np.bincount(caught_segments, minlength=force.border.n) // cap)
     arrived = arrived[np.argsort(force.target[arrived], kind="stable")]
@@ -305,7 +306,7 @@ def test_sight_probability_counts_every_watching_patrol_within_reach(busy_model)
 
 def test_people_queries_select_as_the_numpy_masks_did(busy_model):
     """`due`, `in_state`, `in_zone` (compiled scans of the active set) against numpy masks over everyone."""
-    from sim.enums import ZONE_STATES
+    from sim.core.states import ZONE_STATES
 
     p = busy_model.people
     everyone = np.arange(p.n)
@@ -368,7 +369,7 @@ def test_reading_the_models_agents_makes_none_and_create_migrant_agents_makes_ea
 
 def test_filed_counts_add_up_to_counting_one_call_at_a_time():
     """The ledger files counts and adds them up when read; the totals equal adding each call at once, whenever read."""
-    from sim.ledger import N_COUNTRIES, Ledger
+    from sim.core.ledger import N_COUNTRIES, Ledger
 
     rng = np.random.default_rng(5)
     days, n_segments = 4, 9

@@ -24,14 +24,14 @@ import yaml
 from commands import Launch, finished, printed, run_module, stop_all
 from omegaconf import OmegaConf
 
-from sim import aggregate as aggregate_module
-from sim import report as report_module
-from sim.aggregate import AggregateOnEnd, Sweep, collect, uniform, write
+from sim.analysis import report as report_module
+from sim.analysis.report import ReportError, parse_baseline
+from sim.cli import aggregate as aggregate_module
+from sim.cli.aggregate import AggregateOnEnd, Sweep, collect, uniform, write
+from sim.cli.output_guard import LOCK_NAME, LockHolder, OutputDirError, SweepLock, claim_run_dir, conflicts
+from sim.cli.outputs import output_problem, split_top_level
+from sim.cli.run import run_job
 from sim.config import CONFIG_DIR, load_config
-from sim.guard import LOCK_NAME, LockHolder, OutputDirError, SweepLock, claim_run_dir, conflicts
-from sim.outputs import output_problem, split_top_level
-from sim.report import ReportError, parse_baseline
-from sim.run import run_job
 
 OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
 SMALL = ("seed=0,1", "days=1")

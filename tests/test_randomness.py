@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.rng import STREAMS, named_streams
+from sim.core.rng import STREAMS, named_streams
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sim.summary import TOTALS
+from sim.core.summary import TOTALS
 
 pytestmark = pytest.mark.slow
 

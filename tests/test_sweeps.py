@@ -24,10 +24,10 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from scipy import stats
 
-from sim.aggregate import collect, expected_jobs
+from sim.analysis.stats import Estimate, cost_per_prevented, effect, mean_ci
+from sim.cli.aggregate import collect, expected_jobs
+from sim.cli.run import run_job
 from sim.config import CONFIG_DIR, Config, load_config, register_configs, to_config
-from sim.run import run_job
-from sim.stats import Estimate, cost_per_prevented, effect, mean_ci
 
 #: The small sweep of the issue: 2 fences × 2 troop levels × 2 seeds, 2 days each.
 SWEEP = ("fence=none,steel_wall", "troops.poland=2000,15000", "seed=0,1", "days=2")

@@ -1,0 +1,91 @@
+"""Figures of a sweep report. Each function draws one PNG that reads on its own: title, axis labels with units,
+legend, and the 95% interval over seeds as a band or error bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from sim.analysis.stats import mean_ci
+
+LABELS = {
+    "troops.poland": "Polish troops on the line (personnel)",
+    "troops.lithuania": "Lithuanian troops on the line (personnel)",
+    "policy.poland.pushback_share": "Polish pushback share",
+    "policy.lithuania.pushback_share": "Lithuanian pushback share",
+}
+
+
+def axis_label(key: str) -> str:
+    return LABELS.get(key, key)
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)
+    return path
+
+
+def metric_vs_key(table: pd.DataFrame, x_key: str, line_keys: list[str], metric: str, ylabel: str, path: Path) -> Path:
+    """Mean of `metric` against a numeric swept key, one line (with its 95% band) per combination of the others."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    groups = table.groupby(line_keys, sort=False) if line_keys else [((), table)]
+    for name, rows in groups:
+        xs = sorted(rows[x_key].unique())
+        est = [mean_ci(rows.loc[rows[x_key] == x, metric]) for x in xs]
+        label = ", ".join(f"{k}={v}" for k, v in zip(line_keys, np.atleast_1d(name), strict=False)) or metric
+        line = ax.plot(xs, [e.mean for e in est], marker="o", label=label)[0]
+        ax.fill_between(xs, [e.low for e in est], [e.high for e in est], alpha=0.2, color=line.get_color())
+    ax.set_xlabel(axis_label(x_key))
+    ax.set_ylabel(ylabel)
+    what = ylabel.split(" (")[0]
+    ax.set_title(
+        f"{what[0].upper() + what[1:]} against {axis_label(x_key).split(' (')[0]}\n"
+        "mean over seeds, band = 95% confidence interval"
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(title=", ".join(line_keys) if line_keys else None)
+    return _save(fig, path)
+
+
+def daily_series(dates: pd.Index, series: dict[str, np.ndarray], ylabel: str, title: str, path: Path) -> Path:
+    """Daily mean per scenario with a 95% band; `series[label]` is an array runs × days."""
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    x = pd.to_datetime(dates)
+    for label, runs in series.items():
+        est = [mean_ci(runs[:, d]) for d in range(runs.shape[1])]
+        line = ax.plot(x, [e.mean for e in est], label=label, lw=1.4)[0]
+        low = [e.low if not np.isnan(e.low) else e.mean for e in est]
+        high = [e.high if not np.isnan(e.high) else e.mean for e in est]
+        ax.fill_between(x, low, high, alpha=0.18, color=line.get_color())
+    ax.set_xlabel("date")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", ncol=2 if len(series) > 6 else 1)
+    fig.autofmt_xdate()
+    return _save(fig, path)
+
+
+def bars(labels: list[str], estimates: list, xlabel: str, title: str, path: Path) -> Path:
+    """One horizontal bar per scenario with its 95% interval."""
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(labels) + 1.9))
+    means = np.array([e.mean for e in estimates])
+    err = np.array([[e.mean - e.low, e.high - e.mean] for e in estimates]).T
+    y = np.arange(len(labels))
+    ax.barh(y, means, xerr=np.nan_to_num(err), capsize=3, color="tab:blue", alpha=0.8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)

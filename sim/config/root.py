@@ -1,0 +1,44 @@
+"""The whole config: one block per component group, plus the run's own keys (seed, dates, limits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.config.arrivals import ArrivalsConfig, CampsConfig
+from sim.config.border import BorderConfig, TerrainConfig
+from sim.config.cost import CostConfig
+from sim.config.escort import EscortConfig
+from sim.config.exposure import ExposureConfig
+from sim.config.fence import BarriersConfig, FenceConfig, SensorsConfig
+from sim.config.fields import (
+    between,
+    date_field,
+)
+from sim.config.guards import GuardsConfig, TroopsConfig
+from sim.config.migrant import MigrantConfig
+from sim.config.policy import PolicyConfig
+
+
+@dataclass
+class Config:
+    scenario: str = "autumn2021"
+    seed: int = between(0, 0, 2**63 - 1)  # numpy seeds are >= 0; int64 keeps it a column in tables
+    start_date: str = date_field("2021-08-01")
+    days: int = between(153, 1, 36_500)
+    border: BorderConfig = field(default_factory=BorderConfig)
+    fence: FenceConfig = field(default_factory=FenceConfig)
+    barriers: BarriersConfig = field(default_factory=BarriersConfig)
+    sensors: SensorsConfig = field(default_factory=SensorsConfig)
+    terrain: TerrainConfig = field(default_factory=TerrainConfig)
+    arrivals: ArrivalsConfig = field(default_factory=ArrivalsConfig)
+    camps: CampsConfig = field(default_factory=CampsConfig)
+    migrant: MigrantConfig = field(default_factory=MigrantConfig)
+    escort: EscortConfig = field(default_factory=EscortConfig)
+    troops: TroopsConfig = field(default_factory=TroopsConfig)
+    guards: GuardsConfig = field(default_factory=GuardsConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    exposure: ExposureConfig = field(default_factory=ExposureConfig)
+    cost: CostConfig = field(default_factory=CostConfig)
+    progress: bool = True  # progress bar for long runs in an interactive terminal
+    # refuse a run whose estimated memory is above this (`sim.resources`); raise it on a bigger machine
+    memory_limit_gb: float = between(4.0, 0.01, 1e6)

@@ -1,0 +1,306 @@
+"""Guard patrols of Poland and Lithuania: deployment, patrol, detection, response and apprehension.
+
+Patrols are rows of arrays (`GuardForce`), each with a Mesa view (`PolishGuard`, `LithuanianGuard`). One agent
+is a patrol of `personnel_per_agent` people; a country fields `troops × on_duty_share / personnel_per_agent`
+patrols. Detection and apprehension follow "request, then resolve": tries and sightings are collected for the
+hour, alarms dispatch the nearest free patrols, and each segment's arrived patrols take at most their capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from sim.config.enums import EU_COUNTRIES, Country, Deployment
+from sim.config.guards import GuardsConfig
+from sim.core.agents import GUARD_CLASSES, Guard
+from sim.core.border import Border
+from sim.core.guards import beats, catch
+from sim.core.guards.response import send_nearest, shortfall
+from sim.core.states import PatrolState
+
+# Patrol states as plain ints: an enum member lookup costs microseconds, and these sit in the hourly loop.
+OFF_DUTY, PATROLLING, RESPONDING, HANDLING, DIVERTED = (int(state) for state in PatrolState)
+
+#: Keeps a few patrols on even the strongest wall under `by_risk` (assumption: walls are still watched).
+VULNERABILITY_FLOOR = 0.02
+
+
+def patrols_for(personnel: float, cfg: GuardsConfig) -> int:
+    """Patrol agents a troop level fields: troops × on-duty share / personnel per agent."""
+    return round(personnel * cfg.on_duty_share / cfg.personnel_per_agent)
+
+
+@dataclass
+class Catch:
+    """People apprehended this hour, by segment."""
+
+    uids: np.ndarray
+    segments: np.ndarray
+
+
+class GuardForce:
+    """All patrols of both countries as arrays; rows of a country form one block, active rows first."""
+
+    def __init__(self, cfg: GuardsConfig, border: Border, max_agents: dict[Country, int], model: mesa.Model) -> None:
+        self.cfg = cfg
+        self.border = border
+        self.model = model
+        self.block: dict[Country, np.ndarray] = {}
+        start = 0
+        for c in EU_COUNTRIES:
+            self.block[c] = np.arange(start, start + max_agents.get(c, 0))
+            start += max_agents.get(c, 0)
+        n = start
+        self.n = n
+        self.country = np.zeros(n, dtype=np.int8)
+        self.line_lo = np.zeros(n)  # patrols stay on their own country's line
+        self.line_hi = np.zeros(n)
+        for c, rows in self.block.items():
+            self.country[rows] = int(c)
+            if c in border.line_offset_km:
+                self.line_lo[rows] = border.line_offset_km[c]
+                self.line_hi[rows] = border.line_offset_km[c] + border.line_length_km[c] - 1e-6
+        self.hour = 0
+        self.state = np.full(n, OFF_DUTY, dtype=np.int8)
+        self.x_km = np.zeros(n)
+        self.home_x_km = np.zeros(n)
+        self.target = np.full(n, -1, dtype=np.int64)
+        self.t_arrive = np.zeros(n, dtype=np.int64)
+        self.t_busy_until = np.zeros(n, dtype=np.int64)
+        self.n_active = dict.fromkeys(EU_COUNTRIES, 0)
+        self._segment_rows = np.zeros((border.n, 2), dtype=np.int64)  # on-duty rows of each segment's country
+        self.views: dict[int, Guard] = {}
+        self.recent_breaches = np.zeros(border.n)
+        self.personnel = dict.fromkeys(EU_COUNTRIES, 0.0)
+        # sight geometry is fixed: per segment the stretch of its country's line from which a patrol sees it
+        reach = cfg.sight_km * border.sight_factor
+        self._sight = beats.SightIndex(border.start_x - reach, border.start_x + border.length_km + reach)
+        self._p_miss = 1.0 - cfg.p_see * np.minimum(1.0, 2 * reach / border.length_km)
+
+    # --- troop levels and deployment ----------------------------------------------------------------------------
+
+    def set_level(self, country: Country, personnel: float) -> None:
+        """Bring a country's patrols on or off duty to match its troop level (none for a country without a line:
+        its troops are not on this border and cost nothing here)."""
+        rows = self.block[country]
+        self.personnel[country] = personnel if country in self.border.line_offset_km else 0.0
+        target = min(patrols_for(personnel, self.cfg), len(rows))
+        current = self.n_active[country]
+        if target > current:
+            new = rows[current:target]
+            self.state[new] = PATROLLING
+            self._set_active(country, target)
+            self.x_km[new] = self.home_x_km[new]
+            cls = GUARD_CLASSES[country]
+            for uid in new:
+                self.views[int(uid)] = cls(self.model, int(uid))
+        elif target < current:
+            gone = rows[target:current]
+            self.state[gone] = OFF_DUTY
+            self.target[gone] = -1
+            for uid in gone:
+                self.views.pop(int(uid)).remove()
+            self._set_active(country, target)
+
+    def _set_active(self, country: Country, n: int) -> None:
+        """The country's first `n` rows are on duty: its segments' alarms search them; homes spread anew."""
+        self.n_active[country] = n
+        rows = self.block[country]
+        first = rows[0] if rows.size else 0
+        self._segment_rows[self.border.country == int(country)] = (first, first + n)
+        self.redeploy(country)
+
+    def active(self, country: Country) -> np.ndarray:
+        """A country's patrol rows on duty."""
+        return self.block[country][: self.n_active[country]]
+
+    def deployment_weights(self, segments: np.ndarray) -> np.ndarray:
+        """How much of the force each segment deserves (see `guards.deployment`)."""
+        b = self.border
+        length = b.length_km[segments]
+        if self.cfg.deployment is Deployment.uniform:
+            return length
+        if self.cfg.deployment is Deployment.by_risk:
+            # a commander guards the gaps: terrain risk times how easily a try gets through unseen
+            vulnerability = b.p_breach[segments] * (1 - b.p_detect[segments])
+            return length * b.risk[segments] * (vulnerability + VULNERABILITY_FLOOR)
+        recent = self.recent_breaches[segments]
+        base = length / length.sum()
+        return base + (recent / recent.sum() if recent.sum() > 0 else 0.0)
+
+    def redeploy(self, country: Country) -> None:
+        """Spread home positions over the line at quantiles of the deployment weights."""
+        rows = self.active(country)
+        if not rows.size:
+            return
+        segs = np.flatnonzero(self.border.country == int(country))
+        w = self.deployment_weights(segs)
+        cum = np.concatenate([[0.0], np.cumsum(w)])
+        edges = np.concatenate(
+            [self.border.start_x[segs], [self.border.start_x[segs[-1]] + self.border.length_km[segs[-1]]]]
+        )
+        q = (np.arange(rows.size) + 0.5) / rows.size * cum[-1]
+        self.home_x_km[rows] = np.interp(q, cum, edges)
+
+    def remember_breaches(self, segments: np.ndarray) -> None:
+        if segments.size:
+            self.recent_breaches += np.bincount(segments, minlength=self.border.n)
+
+    def end_of_day(self) -> None:
+        """Forget old breaches; patrols redeploy to the day's fence (`by_risk`) or breaches (`reinforce`)."""
+        self.recent_breaches *= np.exp(-1.0 / self.cfg.reinforce_days)
+        if self.cfg.deployment is not Deployment.uniform:
+            for c in EU_COUNTRIES:
+                self.redeploy(c)
+
+    # --- hourly behaviour ---------------------------------------------------------------------------------------
+
+    def advance(self, hour: int) -> None:
+        """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
+        self.hour = hour
+        beats.end_tasks(
+            self.state,
+            self.x_km,
+            self.target,
+            self.t_arrive,
+            self.t_busy_until,
+            self.border.center_x,
+            hour,
+            PATROLLING,
+            RESPONDING,
+            DIVERTED,
+            HANDLING,
+        )
+
+    def patrol(self, rng: np.random.Generator) -> None:
+        """Free patrols walk their beat around their home position (one uniform step each from `rng`)."""
+        n_free = int(np.count_nonzero(self.state == PATROLLING))
+        if not n_free:
+            return
+        step = self.cfg.patrol_kmh
+        wander = rng.uniform(-step, step, n_free)
+        beats.walk_beats(
+            self.state,
+            self.x_km,
+            self.home_x_km,
+            self.line_lo,
+            self.line_hi,
+            wander,
+            PATROLLING,
+            step,
+            self.cfg.beat_km,
+        )
+
+    def watching(self) -> np.ndarray:
+        """Patrols keeping watch: patrolling, or arrived where they were sent (not en route, handling, diverted)."""
+        return beats.watching(self.state, self.t_arrive, self.hour, PATROLLING, RESPONDING)
+
+    def sight_probability(self) -> np.ndarray:
+        """Chance per hour that the patrols near a segment see one given person there.
+
+        A patrol within `sight_km` (× terrain) of a segment covers `2 × reach / length` of it and notices a
+        person there with `p_see`; patrols act independently and only on their own country's line.
+        """
+        sight = self._sight
+        n_near = beats.patrols_in_reach(
+            self.x_km,
+            self.watching(),
+            self.country,
+            self.border.country,
+            sight.lo_km,
+            sight.hi_km,
+            sight.first_km,
+            sight.bin_ptr,
+            sight.bin_segments,
+        )
+        return 1.0 - self._p_miss**n_near
+
+    def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:
+        """Send the nearest free patrols of the segment's country to each alarm (unless enough are on it)."""
+        # most alarms come from hunts already staffed: only segments short of responders get a search
+        short, wanted = shortfall(
+            alarm_segments, self.state, self.target, RESPONDING, self.cfg.responders_per_alarm, self.border.n
+        )
+        if short.size:
+            self._send_nearest(short, wanted, hour, RESPONDING, self.cfg.pursuit_hours)
+
+    def send(self, segment: int, k: int, hour: int, state: int, busy_hours: int | None) -> int:
+        """Send up to `k` free patrols of the segment's country (fewer responders if some already hunt there);
+        returns how many went."""
+        segments, wanted = np.array([segment]), np.array([k])
+        if state == RESPONDING:  # responders already there count, as for an alarm
+            segments, wanted = shortfall(segments, self.state, self.target, RESPONDING, k, self.border.n)
+        if not segments.size or wanted[0] <= 0:
+            return 0
+        busy = self.cfg.pursuit_hours if busy_hours is None else busy_hours
+        return self._send_nearest(segments, wanted, hour, int(state), busy)
+
+    def _send_nearest(self, segments: np.ndarray, wanted: np.ndarray, hour: int, state: int, busy_hours: int) -> int:
+        """Serve the segments in order, each with its `wanted` nearest free patrols, who set off at once
+        (`sim.nearest`); returns how many went."""
+        return send_nearest(
+            segments,
+            wanted,
+            self.border.center_x,
+            self._segment_rows,
+            self.state,
+            self.x_km,
+            self.target,
+            self.t_arrive,
+            self.t_busy_until,
+            PATROLLING,
+            state,
+            int(hour),
+            float(self.cfg.respond_kmh),
+            int(busy_hours),
+        )
+
+    def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
+        """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
+        arrived, per_segment = catch.arrived_responders(
+            self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n
+        )
+        empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        if not arrived.size or not candidates.size:
+            return empty
+        capacity = per_segment * self.cfg.capacity_per_hour
+        segs = people.segment[candidates]
+        candidates, segs = candidates[capacity[segs] > 0], segs[capacity[segs] > 0]
+        eligible = rng.random(candidates.size) < self.cfg.p_apprehend
+        candidates, segs = candidates[eligible], segs[eligible]
+        if not candidates.size:
+            return empty
+        order = np.lexsort((rng.random(candidates.size), segs))
+        candidates, segs = candidates[order], segs[order]
+        first = np.searchsorted(segs, segs, side="left")
+        rank = np.arange(segs.size) - first
+        caught = rank < capacity[segs]
+        taken = Catch(candidates[caught], segs[caught])
+        # as many responders as the catch needs leave to handle it; the others keep hunting
+        catch.take_in(
+            arrived,
+            taken.segments,
+            self.target,
+            self.state,
+            self.t_busy_until,
+            self.cfg.capacity_per_hour,
+            HANDLING,
+            hour + self.cfg.handling_hours,
+            self.border.n,
+        )
+        return taken
+
+    def counts_per_segment(self) -> np.ndarray:
+        """Watching patrols per segment, as escorts (and the map) see them."""
+        b = self.border
+        watching = self.watching()
+        segs = np.clip(np.searchsorted(b.start_x, self.x_km[watching], side="right") - 1, 0, b.n - 1)
+        return np.bincount(segs, minlength=b.n)
+
+    def on_duty(self) -> np.ndarray:
+        """Patrols on duty per country (index = Country)."""
+        on = self.state != OFF_DUTY
+        return np.bincount(self.country[on], minlength=len(Country))

@@ -1,0 +1,109 @@
+"""Preallocated result arrays: daily counters per country, and counters per fence segment.
+
+Phases add to these with `bincount` over the uids they touched; nothing loops over agents to report. Flows are
+events of the day; stocks are read when the day closes at midnight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config.enums import Country
+
+N_COUNTRIES = len(Country)
+
+#: Daily flows (events per day and country). Order = column order in `daily.csv`.
+FLOWS: tuple[str, ...] = (
+    "camp_arrivals",  # people arriving in Belarusian camps (country = belarus)
+    "arrivals",  # people reaching a country's line with an escorted group
+    "attempts",  # tries at a fence (one person, one try)
+    "breaches",  # tries that got through the fence
+    "detections",  # tries seen at the line plus people spotted inside the EU zone
+    "detected_attempts",  # tries seen at the line (sensors, barrier, patrols)
+    "turned_back_at_line",  # tries seen that failed: people stopped at the line
+    "apprehensions",
+    "apprehended_unseen",  # apprehended people whose breach nobody had seen
+    "pushbacks",
+    "blocked_returns",  # pushed-back people forced straight back to the fence by escorts
+    "asylum_claims",
+    "crossings",  # people reaching the interior line
+    "gave_up",
+    "repatriated",  # people flown home, or leaving the camps on their own (counted in gave_up as well)
+    "deaths",
+    "incidents",
+    "incident_severity",  # sum of severities (1 confrontation, 2 violence, 3 armed threat)
+    "fence_cuts",
+    "incursions",
+    "cost_eur",
+)
+
+#: Stocks read at midnight.
+STOCKS: tuple[str, ...] = ("in_camps", "in_zone", "guards_on_duty", "troops", "fence_km", "pushback_share")
+
+#: Per-segment counters.
+SEGMENT_COUNTERS: tuple[str, ...] = (
+    "attempts",
+    "breaches",
+    "detections",
+    "apprehensions",
+    "fence_cuts",
+    "incidents",
+    "crossings",
+)
+
+
+class Ledger:
+    """The run's counters. Counts are batched: `count` and `count_segments` file the countries or segments of an
+    event, and the files are added up, one `bincount` per counter, when anyone reads `flows` or `segments` (the
+    model reads `flows` every midnight).
+
+    Why batched: a full season makes ~60,000 such calls, most of a handful of people; one `bincount` and array
+    update each was a few percent of a run. Counts are whole numbers, so the totals are exactly those of adding
+    them one call at a time. A filed array is kept until then, so callers pass arrays they will not change (every
+    caller passes a fresh fancy-indexed array, such as `people.country[uids]`).
+    """
+
+    def __init__(self, days: int, n_segments: int) -> None:
+        self.days = days
+        self.n_segments = n_segments
+        self._flows = {name: np.zeros((days, N_COUNTRIES), dtype=np.float64) for name in FLOWS}
+        self._segments = {name: np.zeros(n_segments, dtype=np.int64) for name in SEGMENT_COUNTERS}
+        self._filed: dict[tuple[str, int], list[np.ndarray]] = {}
+        self._filed_segments: dict[str, list[np.ndarray]] = {}
+        self.stocks = {name: np.zeros((days, N_COUNTRIES), dtype=np.float64) for name in STOCKS}
+
+    @property
+    def flows(self) -> dict[str, np.ndarray]:
+        """Daily flows per (day, country), every event counted so far."""
+        self._settle()
+        return self._flows
+
+    @property
+    def segments(self) -> dict[str, np.ndarray]:
+        """Counters per fence segment, every event counted so far."""
+        self._settle()
+        return self._segments
+
+    def _settle(self) -> None:
+        for (name, day), filed in self._filed.items():
+            self._flows[name][day] += np.bincount(np.concatenate(filed), minlength=N_COUNTRIES)
+        for name, filed in self._filed_segments.items():
+            self._segments[name] += np.bincount(np.concatenate(filed), minlength=self.n_segments)
+        self._filed.clear()
+        self._filed_segments.clear()
+
+    def count(self, name: str, day: int, countries: np.ndarray) -> None:
+        """Add one event per entry of `countries` (a country code per person) to a daily flow."""
+        if len(countries):
+            self._filed.setdefault((name, day), []).append(countries)
+
+    def count_segments(self, name: str, segments: np.ndarray) -> None:
+        """Add one event per entry of `segments` to a per-segment counter."""
+        if len(segments):
+            self._filed_segments.setdefault(name, []).append(segments)
+
+    def add(self, name: str, day: int, country: int, amount: float = 1.0) -> None:
+        self._flows[name][day, country] += amount
+
+    def record(self, name: str, day: int, values: np.ndarray) -> None:
+        self.stocks[name][day] = values

@@ -1,0 +1,191 @@
+"""What people do, as batch transitions over uids: leave camp, reach the line, try the fence, switch segment,
+walk inside the EU zone, cross, get pushed back, claim asylum, give up, die.
+
+Each transition sets every field that changes and counts itself in the ledger, so no event is counted twice
+and the people are conserved by construction (tests check it every day).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.migrant import MigrantConfig
+from sim.core.border import Border
+from sim.core.ledger import Ledger
+from sim.core.population import NEVER, Population
+from sim.core.states import MigrantState
+
+# States as plain ints: an enum member lookup costs microseconds, and these sit in the hourly loop.
+APPROACHING, AT_FENCE, IN_EU, PUSHED_BACK = (
+    int(s) for s in (MigrantState.APPROACHING, MigrantState.AT_FENCE, MigrantState.IN_EU, MigrantState.PUSHED_BACK)
+)
+CROSSED, ASYLUM, GAVE_UP, DIED = (
+    int(s) for s in (MigrantState.CROSSED, MigrantState.ASYLUM, MigrantState.GAVE_UP, MigrantState.DIED)
+)
+
+
+@dataclass
+class Tries:
+    """This hour's tries at the fences."""
+
+    uids: np.ndarray
+    segments: np.ndarray
+    success: np.ndarray
+
+
+class Migrants:
+    def __init__(self, cfg: MigrantConfig, people: Population, border: Border, ledger: Ledger) -> None:
+        self.cfg = cfg
+        self.people = people
+        self.border = border
+        self.ledger = ledger
+        self.day = 0
+        self.groups = 0  # groups that have left the camps (numbered 1, 2, ... by `new_group`)
+
+    def _count(self, name: str, uids: np.ndarray) -> None:
+        if uids.size:
+            self.ledger.count(name, self.day, self.people.country[uids])
+
+    def _leave(self, uids: np.ndarray, state: int, hour: int, counter: str) -> None:
+        """People leave the system for good."""
+        if not uids.size:
+            return
+        p = self.people
+        p.state[uids] = state
+        p.t_done[uids] = hour
+        p.t_next[uids] = NEVER
+        p.tracked[uids] = False
+        self._count(counter, uids)
+
+    # --- transitions --------------------------------------------------------------------------------------------
+
+    def new_group(self) -> int:
+        """The number of the next group to leave the camps (1 for the first)."""
+        self.groups += 1
+        return self.groups
+
+    def depart(self, uids: np.ndarray, segment: int, group: int, hour: int, arrive_hour: int) -> None:
+        """An escorted group leaves the camps for a segment."""
+        p = self.people
+        p.state[uids] = APPROACHING
+        p.country[uids] = self.border.country[segment]
+        p.segment[uids] = segment
+        p.group[uids] = group
+        p.t_zone[uids] = hour
+        p.t_next[uids] = arrive_hour
+        p.y_km[uids] = -self.border.belarus_depth_km
+        p.enter_zone(uids)
+
+    def reach_line(self, uids: np.ndarray, hour: int) -> None:
+        """A group reaches its fence segment (those of it still on the way: some may have died)."""
+        p = self.people
+        uids = uids[p.state[uids] == APPROACHING]
+        p.state[uids] = AT_FENCE
+        p.t_segment[uids] = hour
+        p.t_next[uids] = hour
+        p.y_km[uids] = 0.0
+        self._count("arrivals", uids)
+
+    def try_fences(self, hour: int, rng: np.random.Generator, rng_move: np.random.Generator) -> Tries:
+        """People at a fence whose turn has come give up, move on to another segment, or try once.
+
+        Breach draws come from `rng` (the barriers stream), moves from `rng_move` (the migrants stream)."""
+        p, cfg = self.people, self.cfg
+        due = p.due(AT_FENCE, hour)
+        tired = (p.n_attempts[due] >= cfg.max_attempts) | (hour - p.t_zone[due] >= cfg.max_zone_days * 24)
+        self.give_up(due[tired], hour)
+        due = due[~tired]
+        impatient = hour - p.t_segment[due] >= cfg.patience_hours
+        self.switch_segment(due[impatient], hour, rng_move)
+        uids = due[~impatient]
+        segs = p.segment[uids]
+        success = rng.random(uids.size) < self.border.p_breach[segs]
+        p.n_attempts[uids] += 1
+        self._count("attempts", uids)
+        self.ledger.count_segments("attempts", segs)
+        self.breach(uids[success], hour)
+        failed = uids[~success]
+        p.t_next[failed] = hour + cfg.retry_hours
+        return Tries(uids, segs, success)
+
+    def breach(self, uids: np.ndarray, hour: int) -> None:
+        """Through the fence: held at the line for the barrier's delay, then walking inland."""
+        p = self.people
+        segs = p.segment[uids]
+        delay = self.border.delay_hours(segs)
+        whole = np.floor(delay)
+        p.state[uids] = IN_EU
+        # whole hours of delay wait at the line; the fraction is walked off the first hour's progress
+        p.y_km[uids] = -(delay - whole) * self.cfg.walk_kmh_eu * self.border.walk_factor[segs]
+        p.tracked[uids] = False
+        p.breach_seen[uids] = False
+        p.t_next[uids] = hour + 1 + whole.astype(np.int64)
+        self._count("breaches", uids)
+        self.ledger.count_segments("breaches", segs)
+
+    def switch_segment(self, uids: np.ndarray, hour: int, rng: np.random.Generator) -> None:
+        """Walk to another segment of the same line, avoiding the ones remembered as failed when possible."""
+        if not uids.size:
+            return
+        p, cfg, b = self.people, self.cfg, self.border
+        old = p.segment[uids]
+        p.remember(uids, old)
+        k = cfg.switch_max_segments
+
+        def draw() -> np.ndarray:
+            offsets = rng.integers(1, k + 1, uids.size) * np.where(rng.random(uids.size) < 0.5, -1, 1)
+            return b.neighbour(old, offsets)
+
+        new = draw()
+        again = p.remembers(uids, new)
+        if again.any():
+            new[again] = draw()[again]
+        dist = np.abs(b.center_x[new] - b.center_x[old])
+        speed = cfg.walk_kmh * b.walk_factor[old]
+        travel = np.maximum(1, np.ceil(dist / speed)).astype(np.int64)
+        p.segment[uids] = new
+        p.t_segment[uids] = hour + travel
+        p.t_next[uids] = hour + travel
+
+    def walk_inside(self, hour: int) -> np.ndarray:
+        """People inside the EU zone walk inland; reaching the interior line is a crossing."""
+        p, b = self.people, self.border
+        walking = p.due(IN_EU, hour)
+        p.y_km[walking] += self.cfg.walk_kmh_eu * b.walk_factor[p.segment[walking]]
+        crossed = walking[p.y_km[walking] >= b.eu_depth_km - 1e-9]
+        self._leave(crossed, CROSSED, hour, "crossings")
+        self.ledger.count_segments("crossings", p.segment[crossed])
+        return crossed
+
+    def push_back(self, uids: np.ndarray, hour: int, blocked: np.ndarray) -> None:
+        """Set down on the Belarusian side; rest, or be forced straight back where escorts block the way.
+        Those pushed back `max_pushbacks` times give up."""
+        p = self.people
+        p.state[uids] = PUSHED_BACK
+        p.n_pushbacks[uids] += 1
+        p.tracked[uids] = False
+        p.y_km[uids] = -0.5
+        p.t_next[uids] = np.where(blocked, hour + 1, hour + 1 + self.cfg.rest_hours)
+        self._count("pushbacks", uids)
+        self._count("blocked_returns", uids[blocked])
+        self.give_up(uids[p.n_pushbacks[uids] >= self.cfg.max_pushbacks], hour)
+
+    def return_to_fence(self, hour: int) -> None:
+        """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""
+        p = self.people
+        back = p.due(PUSHED_BACK, hour)
+        p.state[back] = AT_FENCE
+        p.y_km[back] = 0.0
+        p.t_segment[back] = hour
+        p.t_next[back] = hour
+
+    def claim_asylum(self, uids: np.ndarray, hour: int) -> None:
+        self._leave(uids, ASYLUM, hour, "asylum_claims")
+
+    def give_up(self, uids: np.ndarray, hour: int) -> None:
+        self._leave(uids, GAVE_UP, hour, "gave_up")
+
+    def die(self, uids: np.ndarray, hour: int) -> None:
+        self._leave(uids, DIED, hour, "deaths")

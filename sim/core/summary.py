@@ -1,0 +1,89 @@
+"""The run's summary: totals and rates per country and overall.
+
+Rates are recomputed from totals (never averaged over countries). A rate with nothing to divide by is None
+(JSON null), not 0, so that "no crossings" and "nobody tried" stay different. The summary reads a run through
+`PeopleAndBooks` (a `BorderModel` is one), never the model class itself: this module sits below `sim.model`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from sim.config.enums import Country
+from sim.core.ledger import FLOWS, Ledger
+from sim.core.observation import REPORTED, reported
+from sim.core.population import Population
+from sim.core.states import MigrantState
+
+
+class PeopleAndBooks(Protocol):
+    """What the summary reads of a run (read-only): everyone who arrived and the books."""
+
+    @property
+    def people(self) -> Population: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+
+#: Totals summed from the daily flows.
+TOTALS: tuple[str, ...] = (
+    "camp_arrivals",
+    "arrivals",
+    "attempts",
+    "crossings",
+    "apprehensions",
+    "pushbacks",
+    "blocked_returns",
+    "asylum_claims",
+    "breaches",
+    "detections",
+    "fence_cuts",
+    "incidents",
+    "incursions",
+    "deaths",
+    "gave_up",
+    "repatriated",
+    *REPORTED,
+)
+assert set(TOTALS) - set(REPORTED) <= set(FLOWS)
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num) / float(den) if den > 0 else None
+
+
+def _block(model: PeopleAndBooks, mask: np.ndarray, flows: dict[str, float]) -> dict:
+    """Statistics of the people selected by `mask` and the flows already summed for them."""
+    p = model.people
+    n = p.n
+    attempted = mask & (p.n_attempts[:n] > 0)
+    reached = mask & (p.t_zone[:n] >= 0) & (p.state[:n] != MigrantState.IN_CAMP)
+    crossed = mask & (p.state[:n] == MigrantState.CROSSED)
+    hours = (p.t_done[:n] - p.t_arrived[:n])[crossed]
+    out = {name: round(flows[name]) for name in TOTALS}
+    out.update(
+        people=int(np.count_nonzero(reached)),
+        interception_rate=_ratio(flows["apprehensions"], flows["apprehensions"] + flows["crossings"]),
+        attempts_per_person=_ratio(flows["attempts"], np.count_nonzero(attempted)),
+        pushbacks_per_person=_ratio(flows["pushbacks"], np.count_nonzero(reached)),
+        median_hours_to_cross=float(np.median(hours)) if hours.size else None,
+        cost_eur=float(flows["cost_eur"]),
+    )
+    return out
+
+
+def summarise(model: PeopleAndBooks) -> dict:
+    led = model.ledger
+    series = {**led.flows, **reported(led.flows)}
+    per_country = {name: values.sum(axis=0) for name, values in series.items()}
+    country = model.people.country[: model.people.n]
+    result: dict = {}
+    for c in Country:
+        flows = {name: float(v[int(c)]) for name, v in per_country.items()}
+        result[c.label] = _block(model, country == int(c), flows)
+    flows = {name: float(v.sum()) for name, v in per_country.items()}
+    result["total"] = _block(model, np.ones_like(country, dtype=bool), flows)
+    return result
