@@ -6,8 +6,8 @@ with status 2 and a message naming the key or the file, never a traceback: the m
 composition errors (an unknown config group option, a value of the wrong type) and YAML syntax errors in a config
 file alike (`cli`).
 
-Nothing is written over another run (`sim.guard`): a single run never writes into a directory that holds a run
-(the default timestamped directory takes the next free name `<time>_2`; a `hydra.run.dir` given on the command
+Nothing is written over another run (`sim.cli.output_guard`): a single run never writes into a directory that holds
+a run (the default timestamped directory takes the next free name `<time>_2`; a `hydra.run.dir` given on the command
 line that holds a run stops with exit 2 naming it), and a sweep locks its directory and refuses one that holds
 another sweep's runs (exit 2). A directory that cannot be written stops the command with one line naming it.
 

@@ -1,12 +1,12 @@
 """Mesa agents: migrants and guard patrols as thin views onto arrays, escorts as ordinary agents.
 
-A `Migrant` holds only its uid; its state lives in `model.people` (see `sim.population`), where the model's
+A `Migrant` holds only its uid; its state lives in `model.people` (see `sim.core.population`), where the model's
 phases update everyone at once. This keeps people real Mesa agents that a notebook or the visualisation can
 list and inspect (made on request by `model.create_migrant_agents()`), while the model stays fast. Guard patrols
-work the same way over `model.guards`. Belarusian escort units are few and act one by one (`sim.escorts`).
+work the same way over `model.guards`. Belarusian escort units are few and act one by one (`sim.core.escorts`).
 
 The agents know their model only as a `mesa.Model` with a `people` and a `guards` component (this module sits
-below `sim.guards` and `sim.model`, which build the agents, and names neither).
+below `sim.core.guards.force` and `sim.core.model`, which build the agents, and names neither).
 """
 
 from __future__ import annotations

@@ -136,7 +136,8 @@ class Border:
         self.n_cells_y = self.border_row + 1 + max(1, round(self.eu_depth_km / self.cell_km))
         self.grid = OrthogonalMooreGrid((self.n_cells_x, self.n_cells_y), torus=False, random=random)
         release_grid(self.grid)  # Mesa's copyreg table would keep the grid's layers for good (sim/core/mesa_compat.py)
-        # the one layer anything reads: the map's patrols per km (`sim.viz.patrols_per_km`), painted on request
+        # the one layer anything reads: the map's patrols per km (`sim.viz.border_map.patrols_per_km`), painted
+        # on request
         self.guards_layer = self.grid.create_property_layer("guards", 0, int)
 
     # --- state changes ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Units are few (tens), so each is an ordinary Mesa agent acting in Python; everyt
 batch operation on the group's uids. Their randomness comes from the `escorts` stream only.
 
 A unit acts on the components directly (`EscortGround`: the camps, people, fence, books, patrols), never
-through the model class: this module sits below `sim.model`, which builds the units and runs them each hour.
+through the model class: this module sits below `sim.core.model`, which builds the units and runs them each hour.
 """
 
 from __future__ import annotations

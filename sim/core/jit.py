@@ -11,7 +11,7 @@ Here that case falls back to a private per-user directory under the system temp 
 mode 0700, owned by this user: numba's cache files are pickles, so a directory someone else could write into is
 never used), passed to numba as `NUMBA_CACHE_DIR` so that the sweep's worker processes inherit the decision; if
 that cannot be used either, the loops are compiled without a cache. Either way the process says so in one warning
-line (logger `sim.jit`, on stderr when logging is not configured) and runs; results are the same with or
+line (logger `sim.core.jit`, on stderr when logging is not configured) and runs; results are the same with or
 without a cache.
 """
 

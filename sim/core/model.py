@@ -2,7 +2,7 @@
 
 One step is one hour. `step()` reads like the schedule in docs/ODD.md: scheduled events at midnight, arrivals,
 escorts, migrants, guards, repair, and the day's books closed at midnight. People and patrols live in arrays
-(`sim.population`, `sim.guards`) with Mesa agents as views, so the model is both fast and inspectable.
+(`sim.core.population`, `sim.core.guards`) with Mesa agents as views, so the model is both fast and inspectable.
 """
 
 from __future__ import annotations
@@ -271,7 +271,7 @@ class BorderModel(mesa.Model):
         """Paint the on-duty patrols into the grid's `guards` layer for the current hour (`Border.paint_patrols`).
 
         The model's processes never read the grid, so nothing paints it during a run: a reader (the map,
-        `sim.viz.patrols_per_km`) calls this first. Changes no model state and draws no random numbers."""
+        `sim.viz.border_map.patrols_per_km`) calls this first. Changes no model state and draws no random numbers."""
         g = self.guards
         self.border.paint_patrols(g.x_km[g.state != PatrolState.OFF_DUTY])
 

@@ -3,7 +3,7 @@
 Every transition of the model is one vectorised function over a batch of uids, so a season with tens of
 thousands of people costs array operations, not a Python call per person per hour. Timers are hours in the
 future (`t_next`), compared with the clock; nothing counts down per person. `Migrant` agents are thin views
-onto these rows (see `sim.agents`).
+onto these rows (see `sim.core.agents`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Rates are recomputed from totals (never averaged over countries). A rate with nothing to divide by is None
 (JSON null), not 0, so that "no crossings" and "nobody tried" stay different. The summary reads a run through
-`PeopleAndBooks` (a `BorderModel` is one), never the model class itself: this module sits below `sim.model`.
+`PeopleAndBooks` (a `BorderModel` is one), never the model class itself: this module sits below `sim.core.model`.
 """
 
 from __future__ import annotations

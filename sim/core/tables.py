@@ -1,7 +1,7 @@
 """Result tables as pandas DataFrames: `daily` (day × country) and `segments` (one row per fence segment).
 
 The tables read a run through `RunBooks`, the few components they need (a `BorderModel` is one), never the
-model class itself: this module sits below `sim.model`.
+model class itself: this module sits below `sim.core.model`.
 """
 
 from __future__ import annotations

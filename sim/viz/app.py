@@ -3,7 +3,7 @@
 A Mesa SolaraViz page over the unchanged model: the sidebar composes a scenario from the same Hydra configs as
 the command line (scenario, fence, troops per country, pushback share, escort strategy, seed), *Reset* builds the
 model, *Step* advances it by the chosen number of hours and ▶ runs it. The page shows the border map
-(`sim.viz.draw_border_map`: fence segments by barrier type and damage, people by state as counts per cell,
+(`sim.viz.border_map.draw_border_map`: fence segments by barrier type and damage, people by state as counts per cell,
 patrols, escort units), the running totals per country, and live plots of the daily counters.
 
 Nothing in the model imports this module; it only reads the model's public API.
@@ -120,7 +120,7 @@ class AppModel(BorderModel):
 
     def step(self) -> None:
         """`hours_per_step` hours of the model (fewer at the end of the run). The map repaints the grid's `guards`
-        layer when it draws (`sim.viz.patrols_per_km`).
+        layer when it draws (`sim.viz.border_map.patrols_per_km`).
 
         Raises:
             RunEndedError: the run had ended before this step (the page disables Step and ▶ at the end).
@@ -137,7 +137,7 @@ class AppModel(BorderModel):
 
 @solara.component
 def BorderMap(model: AppModel) -> None:
-    """The map of the border at the current hour (`sim.viz.draw_border_map`)."""
+    """The map of the border at the current hour (`sim.viz.border_map.draw_border_map`)."""
     update_counter.get()
     with solara.Column(classes=["borderflow-map"]):
         solara.FigureMatplotlib(draw_border_map(model, figsize=MAP_SIZE, legend_columns=4), format="png")

@@ -1,7 +1,7 @@
 """The border map: fence segments, people by state, guard patrols and escort units at one moment.
 
 Drawn with matplotlib from the model's public read-outs (`model.segments`, `model.people.to_df()`, the grid's
-`guards` layer, `model.escorts`), so the app (`sim.app`) and the notebooks show the same picture and neither
+`guards` layer, `model.escorts`), so the app (`sim.viz.app`) and the notebooks show the same picture and neither
 copies model logic. People are drawn as *counts* per fence segment and kilometre of depth, one marker per occupied
 cell sized by its count, so a map with tens of thousands of people in the zone draws as fast as one with ten.
 Drawing never changes the simulation: it only repaints the grid's `guards` layer (`model.refresh_layers()`).

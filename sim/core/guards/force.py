@@ -240,7 +240,7 @@ class GuardForce:
 
     def _send_nearest(self, segments: np.ndarray, wanted: np.ndarray, hour: int, state: int, busy_hours: int) -> int:
         """Serve the segments in order, each with its `wanted` nearest free patrols, who set off at once
-        (`sim.nearest`); returns how many went."""
+        (`sim.core.guards.response`); returns how many went."""
         return send_nearest(
             segments,
             wanted,

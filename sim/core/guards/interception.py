@@ -1,7 +1,7 @@
 """What the guards do with people each hour: detect tries and spot people inside, then apprehend the tracked
 ones, each apprehended person pushed back or claiming asylum by the country's policy of the day.
 
-The patrols themselves (duty, beats, sight, dispatch, who takes whom) are `sim.guards.GuardForce`; this module
+The patrols themselves (duty, beats, sight, dispatch, who takes whom) are `GuardForce` (`force.py`); this module
 joins them to the people, the books and the policy. All draws come from the guards' stream (`rng`), in the
 order the design states (docs/ODD.md 7.5): the sighting of tries, the spotting inside, then apprehension's
 eligibility and order (in `GuardForce.apprehend`) and the pushback draw.
