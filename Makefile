@@ -53,10 +53,10 @@ scenario: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
-# The README's Ray commands against a Ray cluster on this machine's loopback interface (tests/test_ray_cluster.py,
+# The README's Ray commands against a Ray cluster on this machine's loopback interface (tests/cli/test_ray_cluster.py,
 # about a minute; needs unshare and ip, and root or user namespaces), in .venv-ray
 test-ray: $(RAY_VENV)/.installed
-	BORDERFLOW_REQUIRE_RAY=1 $(RAY_VENV)/bin/python -m pytest tests/test_ray_cluster.py
+	BORDERFLOW_REQUIRE_RAY=1 $(RAY_VENV)/bin/python -m pytest tests/cli/test_ray_cluster.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check sim tests benchmarks hydra_plugins

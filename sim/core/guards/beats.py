@@ -3,7 +3,7 @@
 Why compiled: these run every hour over all ~2,000 patrols, whatever else happens. As numpy they were ~40 calls
 an hour on small arrays, each paying numpy's fixed cost, and together a fifth of a full-scale run (and nearly all
 of a quiet one). One pass per row in numba does the same arithmetic in the same order, so the results are the
-same to the bit; `tests/test_optimisations.py` checks each function against the numpy code it replaced.
+same to the bit; `tests/core/test_optimisations.py` checks each function against the numpy code it replaced.
 
 Random draws stay outside: `GuardForce.patrol` draws the free patrols' steps from the guards' stream, as before,
 and passes them in.

@@ -2,8 +2,8 @@
 
 Why compiled: both run every hour over all ~2,000 patrols; as numpy they were a dozen calls on small arrays
 (a stable sort among them), each paying numpy's fixed cost. The random part of apprehension (who is eligible, in
-which order) stays in `GuardForce.apprehend`, drawn from the guards' stream as before. `tests/test_optimisations.py`
-checks both functions against the numpy code they replaced.
+which order) stays in `GuardForce.apprehend`, drawn from the guards' stream as before.
+`tests/core/test_optimisations.py` checks both functions against the numpy code they replaced.
 """
 
 from __future__ import annotations

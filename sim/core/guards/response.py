@@ -8,7 +8,7 @@ with numba, a plain scan of the country's patrols per alarm costs microseconds a
 What it does is the rule in docs/ODD.md (alarm and response): alarms are served in order, each with the k free
 (`PATROLLING`) patrols of its country nearest to the segment's centre, as a stable sort by distance gives them
 (nearest first, ties to the lower row); a patrol sent to one alarm is no longer free for the next. The patrols
-set off at once. `tests/test_optimisations.py` checks both functions against that straightforward numpy code.
+set off at once. `tests/core/test_optimisations.py` checks both functions against that straightforward numpy code.
 """
 
 from __future__ import annotations

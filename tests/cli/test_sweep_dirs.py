@@ -3,7 +3,7 @@
 A job resolves a relative `hydra.sweep.dir` against its own working directory; on a Ray worker or a cluster node
 that is not the directory the sweep was started in, so its outputs would land where the aggregation never looks.
 Here the sweeps start in a directory of their own (not the repository), and every job's config must name the
-absolute directory. The Ray launcher itself runs in tests/test_ray_cluster.py (`make test-ray`).
+absolute directory. The Ray launcher itself runs in tests/cli/test_ray_cluster.py (`make test-ray`).
 """
 
 from __future__ import annotations

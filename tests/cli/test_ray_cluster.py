@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 #: Beside this interpreter (not resolved: a venv's python is a link to the system's)
 RAY = Path(sys.executable).parent / "ray"
 #: Set by `make test-ray`: a missing prerequisite fails the test instead of skipping it.

@@ -14,7 +14,7 @@ from sim import BorderModel, ConfigError, load_config
 from sim.config import Config, to_config
 from sim.config.enums import Country
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
 def group_options(group: str) -> list[str]:

@@ -18,7 +18,7 @@ import pytest
 
 from sim.core import jit
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 #: Imports the copied package, calls one compiled function, and reports what happened as JSON on stdout; then
 #: starts one child process with the environment it leaves behind (as a sweep's worker would be) and reports

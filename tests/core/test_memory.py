@@ -3,7 +3,7 @@
 Mesa 3.3/3.4 kept every model in a class-level dict of agent id counters, and every Mesa 3 grid leaves its cell
 class (holding the grid's property layers) in `copyreg`'s table; `sim/core/mesa_compat.py` releases both. A notebook
 building models in a loop, a sweep worker running job after job and the app on every Reset
-(`tests/test_app.py`) all build models through `BorderModel.__init__`.
+(`tests/viz/test_app.py`) all build models through `BorderModel.__init__`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Speed work must pass this unchanged (optimisations are exact by construction); a deliberate change of mechanics
 regenerates the baseline with `python tests/update_baseline.py` and says so in its commit. The hashes pin outputs
 made by the same code on the project's machines; other machine code for the same run (another CPU target, the
-compiled loops run as Python) is compared to a tolerance for floats in `tests/test_portability.py`.
+compiled loops run as Python) is compared to a tolerance for floats in `tests/core/test_portability.py`.
 """
 
 from __future__ import annotations

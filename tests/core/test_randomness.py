@@ -12,7 +12,7 @@ import pytest
 
 from sim.core.rng import STREAMS, named_streams
 
-SIM = Path(__file__).resolve().parents[1] / "sim"
+SIM = Path(__file__).resolve().parents[2] / "sim"
 
 #: Scenarios that differ in everything but arrivals: the fence, and the troops (which draw more random numbers).
 VARIANTS = {

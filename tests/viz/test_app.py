@@ -1,4 +1,4 @@
-"""The interactive app's model and drawings, without a browser (tests/test_app_browser.py drives the page)."""
+"""The interactive app's model and drawings, without a browser (tests/viz/test_app_browser.py drives the page)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,113 @@
+"""The statistics behind a sweep's report (sim/analysis/stats.py): means and t-intervals, paired and Welch
+effects, the cost per prevented crossing with its bootstrap interval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sim.analysis.stats import Estimate, cost_per_prevented, effect, mean_ci
+
+DATA = np.array([12.0, 15.0, 9.0, 14.0, 10.0, 13.0])
+
+
+def test_mean_ci_is_the_student_t_interval():
+    est = mean_ci(DATA)
+    low, high = stats.t.interval(0.95, len(DATA) - 1, loc=DATA.mean(), scale=stats.sem(DATA))
+    assert (est.mean, est.low, est.high, est.n) == (
+        pytest.approx(12.1666667),
+        pytest.approx(low),
+        pytest.approx(high),
+        6,
+    )
+
+
+def test_mean_ci_drops_nan_and_has_no_interval_below_two_values():
+    assert mean_ci([*DATA, np.nan]) == mean_ci(DATA)
+    one = mean_ci([4.0])
+    assert (one.mean, one.n) == (4.0, 1)
+    assert np.isnan(one.low) and np.isnan(one.high)
+    assert one.fmt(0) == "4"
+    none = mean_ci([])
+    assert none.n == 0 and np.isnan(none.mean)
+    assert none.fmt() == "n/a"
+
+
+def test_estimate_formats_mean_and_interval():
+    assert Estimate(1234.5, 1000.0, 1500.25, 5).fmt(1) == "1,234.5 [1,000.0, 1,500.2]"
+    assert Estimate(0.25, 0.1, 0.4, 3).fmt(3) == "0.250 [0.100, 0.400]"
+
+
+def test_effect_pairs_by_seed_when_every_seed_has_a_baseline_partner():
+    seeds = np.array([0, 1, 2, 3, 4, 5])
+    baseline = DATA
+    scenario = DATA - np.array([3.0, 2.0, 3.5, 2.5, 3.0, 2.0])  # shares the seeds' noise
+    est, method = effect(scenario[::-1], baseline, seeds[::-1], seeds)  # order does not matter, seeds do
+    assert method == "paired"
+    paired = mean_ci(scenario - baseline)  # the same differences, taken in another code path: to a tolerance
+    assert (est.mean, est.low, est.high, est.n) == pytest.approx((paired.mean, paired.low, paired.high, paired.n))
+    assert est.mean == pytest.approx(-2.6666667)
+    assert est.high < 0  # the pairs see the difference that the seeds' noise would hide
+    welch, _ = effect(scenario, baseline, seeds + 100, seeds)
+    assert welch.high > 0
+    assert (est.high - est.low) < (welch.high - welch.low)
+
+
+def test_effect_uses_welch_without_pairs():
+    s, b = np.array([5.0, 7.0, 6.0, 9.0]), np.array([1.0, 2.0, 4.0])
+    est, method = effect(s, b, np.array([10, 11, 12, 13]), np.array([0, 1, 2]))
+    assert method == "welch"
+    # Welch's interval by hand: Satterthwaite degrees of freedom
+    vs, vb = s.var(ddof=1) / s.size, b.var(ddof=1) / b.size
+    df = (vs + vb) ** 2 / (vs**2 / (s.size - 1) + vb**2 / (b.size - 1))
+    half = stats.t.ppf(0.975, df) * np.sqrt(vs + vb)
+    diff = s.mean() - b.mean()
+    assert (est.mean, est.low, est.high, est.n) == (
+        pytest.approx(diff),
+        pytest.approx(diff - half),
+        pytest.approx(diff + half),
+        7,
+    )
+
+
+def test_effect_falls_back_to_welch_when_a_seed_lacks_its_partner():
+    # seed 3 of the scenario has no baseline run (it failed): no pairing
+    _, method = effect(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0]), np.array([0, 1, 3]), np.array([0, 1]))
+    assert method == "welch"
+    # one common seed is not enough to pair either; one baseline value gives no interval
+    est, method = effect(np.array([3.0, 4.0]), np.array([1.0]), np.array([0, 1]), np.array([0]))
+    assert method == "welch"
+    assert est.mean == pytest.approx(2.5)
+    assert np.isnan(est.low) and np.isnan(est.high)
+
+
+def test_cost_per_prevented_is_none_when_nothing_is_prevented():
+    assert cost_per_prevented(np.array([1e6, 2e6]), np.array([0.0, 0.0])) is None
+    assert cost_per_prevented(np.array([1e6, 2e6]), np.array([5.0, -10.0])) is None  # more crossings on average
+    assert cost_per_prevented(np.array([]), np.array([])) is None
+
+
+def test_cost_per_prevented_is_the_ratio_of_means_with_a_bootstrap_interval():
+    d_cost = np.array([1.0e6, 1.2e6, 0.8e6, 1.1e6, 0.9e6])
+    prevented = np.array([100.0, 80.0, 120.0, 90.0, 110.0])
+    est = cost_per_prevented(d_cost, prevented)
+    assert est is not None
+    assert est.mean == pytest.approx(10_000.0)
+    assert est.n == 5
+    assert est.low < est.mean < est.high
+    assert est.low > 5_000 and est.high < 20_000
+    assert cost_per_prevented(d_cost, prevented) == est  # seeded bootstrap: reproducible
+    single = cost_per_prevented(np.array([3e6]), np.array([150.0]))
+    assert single is not None and single.mean == pytest.approx(20_000.0) and np.isnan(single.low)
+
+
+def test_cost_per_prevented_is_unbounded_when_resamples_prevent_nothing():
+    """Seeds that prevent nothing make some resamples' ratio infinite: the interval must say so, not drop them."""
+    d_cost = np.array([1.0e6, 1.0e6, 1.0e6, 1.0e6])
+    prevented = np.array([200.0, -150.0, 180.0, -120.0])  # on average 27.5 prevented, often none
+    est = cost_per_prevented(d_cost, prevented)
+    assert est is not None
+    assert est.mean == pytest.approx(1.0e6 / 27.5)
+    assert est.high == np.inf
+    assert np.isfinite(est.low)
