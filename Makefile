@@ -9,7 +9,7 @@ SWEEP  := results/sweeps/quick_compare/$(shell date +%Y-%m-%d_%H-%M-%S)
 VIZ_PORT ?= 8765
 LAB_PORT ?= 8888
 
-.PHONY: setup run scenario test test-ray lint bench viz notebooks clean
+.PHONY: setup run scenario test test-ray lint bench validate viz notebooks clean
 
 # $(call venv_with,EXTRAS): create .venv if needed and install the project with EXTRAS (e.g. [dev]) into it
 define venv_with
@@ -64,6 +64,10 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_model.py
+
+# The historical scenarios against every comparable figure of data/ (5 seeds each): writes docs/validation.md
+validate: $(VENV)/.installed
+	$(BIN)/python -m sim.validate
 
 # The interactive border map on this machine only (127.0.0.1); open http://localhost:$(VIZ_PORT)
 viz: $(VENV)/.installed-viz

@@ -1,0 +1,139 @@
+"""`python -m sim.validate`: figures of data/ matched to model outputs, over the right days, side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from commands import printed, run_module
+
+from sim.analysis import validate as v
+
+D = dt.date
+
+
+def _figure(metric: str, start: D, end: D, value: str = "100", country: str = "PL", note: str = "") -> v.Figure:
+    low, high = v._value(value)
+    return v.Figure(1, country, metric, start, end, low, high, "attempts", "a source", note)
+
+
+def _daily(start: D, days: int, **columns: list[float]) -> pd.DataFrame:
+    """A daily table like daily.csv: rows day x country (poland, lithuania), each column's values per day for
+    poland, and ten times them for lithuania."""
+    rows = []
+    for i in range(days):
+        for country, factor in (("poland", 1), ("lithuania", 10)):
+            rows.append(
+                {"date": str(start + dt.timedelta(days=i)), "country": country}
+                | {k: vals[i] * factor for k, vals in columns.items()}
+            )
+    return pd.DataFrame(rows)
+
+
+def test_the_record_is_read_with_ranges_dates_and_rows():
+    figures = v.read_figures()
+    assert len(figures) > 100
+    oct_2021 = [f for f in figures if f.metric == "attempted_illegal_crossings_from_BY" and f.low == 17447]
+    assert oct_2021 and oct_2021[0].start == D(2021, 10, 1) and oct_2021[0].end == D(2021, 10, 31)
+    ranged = next(f for f in figures if f.metric == "migrants_near_border_in_BY")
+    assert (ranged.low, ranged.high) == (2000, 4000) and ranged.value_text == "2,000-4,000"
+    assert v._value("") == (None, None) and v._value("-64") == (-64, -64)
+
+
+def test_inputs_other_countries_and_unusable_rows_are_set_apart_with_a_reason():
+    assert "input" in v.why_not_compared(_figure("fence_length", D(2022, 1, 1), D(2022, 6, 30)))
+    assert "input" in v.why_not_compared(_figure("soldiers_at_BY_border", D(2021, 11, 16), D(2021, 12, 1)))
+    assert "LV" in v.why_not_compared(_figure("prevented_entries", D(2022, 1, 1), D(2022, 12, 31), country="LV"))
+    assert "DO NOT USE" in v.why_not_compared(
+        _figure("prevented_entries", D(2022, 1, 1), D(2022, 1, 2), note="DO NOT USE")
+    )
+    assert "no model output" in v.why_not_compared(
+        _figure("barrier_stop_rate_upper_bound", D(2023, 1, 1), D(2023, 9, 17))
+    )
+    assert v.why_not_compared(_figure("attempted_illegal_crossings_from_BY", D(2021, 8, 1), D(2021, 8, 31))) is None
+
+
+def test_a_figure_is_compared_only_inside_the_run_window():
+    window = v.Window("s", D(2021, 8, 1), D(2021, 12, 31))
+    assert window.covers(_figure("prevented_entries", D(2021, 8, 3), D(2021, 8, 6))) == "full"
+    assert window.covers(_figure("prevented_entries", D(2021, 7, 1), D(2021, 7, 31))) is None
+    assert window.covers(_figure("prevented_entries", D(2021, 12, 1), D(2022, 1, 31))) is None
+    cumulative = _figure("attempted_illegal_crossings_from_BY_cumulative", D(2021, 1, 1), D(2021, 10, 12))
+    assert window.covers(cumulative) == "partial"
+
+
+def test_measures_sum_a_period_take_a_day_or_a_peak_for_the_figure_s_country():
+    window = v.Window("s", D(2021, 8, 1), D(2021, 8, 10))
+    daily = _daily(
+        D(2021, 8, 1),
+        10,
+        reported_attempts=list(range(1, 11)),
+        reported_prevented=[1.0] * 10,
+        massed=[0, 5, 9, 3, 0, 0, 0, 0, 0, 0],
+        in_camps=[7.0] * 10,
+    )
+    month = _figure("attempted_illegal_crossings_from_BY", D(2021, 8, 2), D(2021, 8, 4))
+    assert v.measure(daily, month, window) == 2 + 3 + 4
+    day = _figure("attempted_illegal_crossings_from_BY_daily", D(2021, 8, 5), D(2021, 8, 5))
+    assert v.measure(daily, day, window) == 5
+    lithuania = _figure("prevented_entries", D(2021, 8, 1), D(2021, 8, 10), country="LT")
+    assert v.measure(daily, lithuania, window) == 100  # ten days of 10 in Lithuania, none of Poland's
+    peak = _figure("migrants_massed_at_Kuznica", D(2021, 8, 1), D(2021, 8, 4))
+    assert v.measure(daily, peak, window) == 9
+    both_lines = _figure("migrants_remaining_in_BY", D(2021, 8, 3), D(2021, 8, 3))
+    assert v.measure(daily, both_lines, window) == 7 * 11 + 9 * 11  # in camps + massed, both countries
+    cumulative = _figure("attempted_illegal_crossings_from_BY_cumulative", D(2021, 1, 1), D(2021, 8, 3))
+    assert v.measure(daily, cumulative, window) == 1 + 2 + 3  # only the days the run has
+
+
+def test_compare_reports_mean_range_ratio_and_whether_the_observed_value_is_in_range():
+    window = v.Window("s", D(2021, 8, 1), D(2021, 8, 31))
+    runs = [_daily(D(2021, 8, 1), 31, reported_attempts=[k] * 31) for k in (90, 110)]
+    inside = _figure("attempted_illegal_crossings_from_BY", D(2021, 8, 1), D(2021, 8, 31), value="3100")
+    outside = _figure("attempted_illegal_crossings_from_BY", D(2021, 8, 1), D(2021, 8, 31), value="9000")
+    later = _figure("attempted_illegal_crossings_from_BY", D(2021, 9, 1), D(2021, 9, 30), value="7700")
+    compared, apart = v.compare([inside, outside, later], {"s": runs}, {"s": window})
+    assert list(compared["observed"]) == ["3,100", "9,000"]
+    assert list(compared["simulated_mean"]) == [3100.0, 3100.0]
+    assert list(compared["simulated_min"]) == [2790.0, 2790.0] and list(compared["simulated_max"]) == [3410.0] * 2
+    assert list(compared["observed_in_sim_range"]) == [True, False]
+    assert compared["ratio"].iloc[1] == pytest.approx(3100 / 9000)
+    assert list(apart["why"]) == ["outside the scenarios' run windows"]
+
+
+def test_the_command_writes_the_table_and_its_csv(tmp_path):
+    out = tmp_path / "validation.md"
+    result = run_module(
+        "sim.validate",
+        "--scenarios",
+        "autumn2021",
+        "--seeds",
+        "2",
+        "--jobs",
+        "1",
+        "--out",
+        str(out),
+        "start_date=2021-08-01",
+        "days=10",
+    )
+    assert result.returncode == 0, printed(result)
+    assert "meant for at least 5" in result.stderr
+    text = out.read_text()
+    assert "`python -m sim.validate --scenarios autumn2021" in text
+    row = next(line for line in text.splitlines() if "prevented_entries_daily" in line and "2021-08-03" in line)
+    assert "| LT |" in row
+    table = pd.read_csv(out.with_suffix(".csv"))
+    lt = table[(table["metric"] == "prevented_entries_daily") & (table["period"] == "2021-08-03")]
+    assert len(lt) == 1 and lt["seeds"].iloc[0] == 2
+    assert np.isfinite(lt["simulated_mean"].iloc[0]) and lt["simulated_mean"].iloc[0] >= 0
+    assert (table["why"].dropna() == "outside the scenarios' run windows").any()
+
+
+def test_a_wrong_scenario_or_override_exits_2_naming_it(tmp_path):
+    bad = run_module("sim.validate", "--scenarios", "nowhere", "--seeds", "1", "--out", str(tmp_path / "v.md"))
+    assert bad.returncode == 2 and "nowhere" in bad.stderr and "Traceback" not in bad.stderr, printed(bad)
+    wrong = run_module("sim.validate", "--seeds", "1", "--out", str(tmp_path / "v.md"), "guards.p_see=2")
+    assert wrong.returncode == 2 and "guards.p_see" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert not (tmp_path / "v.md").exists()
