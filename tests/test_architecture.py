@@ -1,10 +1,10 @@
 """The package's layers: each imports only the layers below it, and no module imports, even indirectly, a module
 that imports it back.
 
-The import graph is read from the source with `ast`, so it includes what running the code would not show:
-imports under `if TYPE_CHECKING:` (a lower layer never names an upper layer's class, not even for a type hint)
-and imports inside functions. `from sim import beats` is an edge to `sim.beats`; `from sim import BorderModel`
-is an edge to the package `sim` itself (its `__init__`). The implicit import of a parent package when a
+The import graph is read from the source with `ast`, so it includes what running the code would not show: imports
+under `if TYPE_CHECKING:` (a lower layer never names an upper layer's class, not even for a type hint) and imports
+inside functions. `from sim.core.guards import beats` is an edge to `sim.core.guards.beats`; `from sim import
+BorderModel` is an edge to the package `sim` itself (its `__init__`). The implicit import of a parent package when a
 submodule is imported is not an edge (every submodule would otherwise close a circle through `sim/__init__`).
 """
 
@@ -34,7 +34,7 @@ CORE_FORBIDDEN_CALLS = {"open", "to_csv", "to_parquet", "to_json", "write_text",
 
 
 def module_name(path: Path, root: Path) -> str:
-    """`sim/core/guards/force.py` → `sim.guards`; `sim/__init__.py` → `sim`."""
+    """`sim/core/guards/force.py` → `sim.core.guards.force`; `sim/__init__.py` → `sim`."""
     parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()

@@ -21,7 +21,7 @@ from pathlib import Path
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.types import HydraContext, TaskFunction
-from omegaconf import DictConfig, open_dict, read_write
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.config import ConfigError, to_config
 
@@ -47,7 +47,10 @@ def make_sweep_dir_absolute(config: DictConfig, cwd: Path | None = None) -> Path
     base = Path.cwd() if cwd is None else Path(cwd).absolute()
     sweep_dir = Path(os.path.normpath(base / str(config.hydra.sweep.dir)))
     parser = OverridesParser.create()
-    overrides = [o for o in config.hydra.overrides.hydra if parser.parse_override(o).key_or_group != SWEEP_DIR_KEY]
+    # read unresolved: an override may hold an interpolation resolved only per job (`${hydra.job.num}`)
+    given = OmegaConf.to_container(config.hydra.overrides.hydra, resolve=False)
+    assert isinstance(given, list)
+    overrides = [o for o in given if parser.parse_override(str(o)).key_or_group != SWEEP_DIR_KEY]
     with read_write(config.hydra), open_dict(config.hydra):
         config.hydra.sweep.dir = str(sweep_dir)
         config.hydra.overrides.hydra = [*overrides, f"{SWEEP_DIR_KEY}={quote_override_value(str(sweep_dir))}"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 import hydra
 import yaml
 from hydra.core.hydra_config import HydraConfig
-from hydra.errors import HydraException, OverrideParseException
+from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
@@ -182,6 +183,10 @@ def config_file_problem(err: BaseException) -> str | None:
         mark = err.problem_mark or err.context_mark
         where = f"{mark.name}, line {mark.line + 1}, column {mark.column + 1}" if mark else "a config file"
         return f"YAML syntax error in {where}: {err.problem or err.context}"
+    if isinstance(err, MissingConfigException) and err.missing_cfg_file and "/" in err.missing_cfg_file:
+        group, name = err.missing_cfg_file.rsplit("/", 1)
+        allowed = ", ".join(sorted(err.options or [])) or "none"
+        return f"{group}={name}: no such option (configs/{group}/{name}.yaml); allowed for {group}: {allowed}"
     if isinstance(err, OverrideParseException):
         return f"cannot read the override '{err.override}': {err.message}"
     if isinstance(err, yaml.YAMLError | HydraException | OmegaConfBaseException):
@@ -189,6 +194,45 @@ def config_file_problem(err: BaseException) -> str | None:
         text = str(err) if cause is None or str(cause) in str(err) else f"{err}\n{cause}"
         return text.strip()
     return None
+
+
+#: Flags that name a config directory other than the project's `configs/` (a saved run's, for a rerun).
+CONFIG_PATH_FLAGS = ("--config-path", "-cp")
+
+
+def _override_value(value: object) -> str:
+    """A YAML scalar as an override value. Paths, names and interpolations are written as they are, so that an
+    interpolation stays one (`${hydra.job.num}` is resolved per job, not when the command line is read); anything
+    else is quoted."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float) or re.fullmatch(r"[\w./:%${}-]+", str(value)):
+        return str(value)
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def project_hydra_overrides(argv: list[str]) -> list[str]:
+    """The project's own Hydra settings (`configs/config.yaml`'s `hydra:` block) as overrides, for a run of a
+    config from another directory (`--config-path`), such as a saved run's `config.yaml`, which holds none: where
+    runs and sweeps go, the guard that never writes over another run or into a live sweep, the sweeper that checks
+    every job first, and the sweep's summary tables. Keys the command line sets itself are left to it. Empty when
+    no other config directory is named."""
+    if not any(a == flag or a.startswith(flag + "=") for a in argv for flag in CONFIG_PATH_FLAGS):
+        return []
+    block = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text(encoding="utf-8"))["hydra"]
+    given = {a.split("=", 1)[0].lstrip("+~") for a in argv if "=" in a and not a.startswith("-")}
+    overrides: list[str] = []
+
+    def walk(node: dict, prefix: str) -> None:
+        for name, value in node.items():
+            key = f"{prefix}.{name}"
+            if isinstance(value, dict):
+                walk(value, key)
+            elif key not in given:
+                overrides.append(f"++{key}={_override_value(value)}")
+
+    walk(block, "hydra")
+    return overrides
 
 
 def cli(argv: list[str]) -> None:
@@ -199,6 +243,7 @@ def cli(argv: list[str]) -> None:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         sys.exit(2)
+    sys.argv = [sys.argv[0], *argv, *project_hydra_overrides(argv)]  # what Hydra's own parser reads
     asked_for_traces = bool(os.environ.get("HYDRA_FULL_ERROR"))
     os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra then raises composition errors here instead of exiting 1
     try:

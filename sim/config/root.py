@@ -40,5 +40,5 @@ class Config:
     exposure: ExposureConfig = field(default_factory=ExposureConfig)
     cost: CostConfig = field(default_factory=CostConfig)
     progress: bool = True  # progress bar for long runs in an interactive terminal
-    # refuse a run whose estimated memory is above this (`sim.resources`); raise it on a bigger machine
+    # refuse a run whose estimated memory is above this (`sim.config.resources`); raise it on a bigger machine
     memory_limit_gb: float = between(4.0, 0.01, 1e6)

@@ -1,7 +1,7 @@
 """Dates, hours and dated inputs.
 
 The model steps in hours from `start_date`; inputs are given by date (troop ramps, arrival profiles, fence
-construction). A `Profile` turns `{date, value}` points into one value per day, so daily lookups are array reads.
+construction). `profile()` turns `{date, value}` points into one value per day, so daily lookups are array reads.
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
+from commands import printed, run_module
 from omegaconf import OmegaConf
 
 OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
@@ -127,3 +129,37 @@ def test_saved_config_yaml_reruns_the_run_exactly(run_cli, three_days, tmp_path)
     _cli_run(run_cli, tmp_path, "--config-path", str(first), "--config-name", "config")
     for name in OUTPUTS:
         assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
+
+
+# --- a saved run's config rerun: the project's safety and places apply to it too ----------------------------------
+
+
+def test_a_saved_config_rerun_never_writes_over_another_run(three_days, tmp_path):
+    first = three_days[0]
+    held = tmp_path / "held"
+    shutil.copytree(first, held)
+    before = {p.name: p.read_bytes() for p in (held / ".hydra").iterdir()}
+    result = run_module("sim.run", "--config-path", str(first), "--config-name", "config", f"hydra.run.dir={held}")
+    assert result.returncode == 2, printed(result)
+    assert "already holds another run" in result.stderr
+    assert {p.name: p.read_bytes() for p in (held / ".hydra").iterdir()} == before  # its record is untouched
+
+
+def test_a_saved_config_rerun_goes_where_runs_go(three_days, tmp_path):
+    first = three_days[0]
+    result = run_module("sim.run", "--config-path", str(first), "--config-name", "config", cwd=tmp_path)
+    assert result.returncode == 0, printed(result)
+    [rerun] = (tmp_path / "results" / "runs" / "autumn2021").iterdir()
+    assert (rerun / "daily.csv").read_bytes() == (first / "daily.csv").read_bytes()
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_saved_config_sweep_is_checked_first_and_aggregated(three_days, tmp_path):
+    first = three_days[0]
+    saved = ("--config-path", str(first), "--config-name", "config", "-m")
+    refused = run_module("sim.run", *saved, "seed=0,-1", f"hydra.sweep.dir={tmp_path / 'bad'}")
+    assert refused.returncode == 2 and "seed=-1" in refused.stderr, printed(refused)
+    assert not (tmp_path / "bad" / "0").exists()
+    swept = run_module("sim.run", *saved, "seed=0,1", f"hydra.sweep.dir={tmp_path / 'good'}")
+    assert swept.returncode == 0, printed(swept)
+    assert len(pd.read_csv(tmp_path / "good" / "summary.csv")) == 2

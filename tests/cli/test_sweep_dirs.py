@@ -91,3 +91,11 @@ def test_a_quoted_override_value_reads_back_as_the_same_path(path):
     assert override.key_or_group == "hydra.sweep.dir"
     # as Hydra puts it into the config: a string node, read back with OmegaConf's escapes applied
     assert OmegaConf.create({"dir": override.value()}).dir == path
+
+
+def test_a_sweep_dir_with_an_interpolation_is_resolved_once_for_the_whole_sweep(tmp_path):
+    result = run_module("sim.run", "-m", "days=1", "seed=0,1", f"hydra.sweep.dir={tmp_path}/s_${{now:%Y}}")
+    assert result.returncode == 0, printed(result)
+    [sweep] = tmp_path.iterdir()
+    assert sweep.name.startswith("s_") and sweep.name[2:].isdigit()
+    assert len(pd.read_csv(sweep / "summary.csv")) == 2
