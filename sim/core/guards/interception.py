@@ -36,7 +36,9 @@ class Interception:
         self.people, self.border, self.guards = people, border, guards
         self.migrants, self.policy, self.ledger = migrants, policy, ledger
         self.rng = rng
-        self._found = np.empty(0, dtype=np.int64)  # people seen at the line or spotted inside this hour
+        # people seen at the line or spotted inside this hour (uids, and flagged in a mask by uid)
+        self._found = np.empty(0, dtype=np.int64)
+        self._found_mask = np.zeros(people.capacity, dtype=bool)
 
     def detect(self, tries: Tries, p_sight: np.ndarray, day: int) -> np.ndarray:
         """Tries at the line are seen by the barrier, its sensors or patrols in sight; people inside the EU zone
@@ -96,7 +98,14 @@ class Interception:
         if cfg.lose_per_hour <= 0 or not hunted.size:
             return hunted
         # people found this hour are not lost in the hour they are found
-        held = hunted[~np.isin(hunted, self._found, assume_unique=True)] if self._found.size else hunted
+        if self._found.size:
+            if self._found_mask.size < p.n:
+                self._found_mask = np.zeros(p.capacity, dtype=bool)
+            self._found_mask[self._found] = True
+            held = hunted[~self._found_mask[hunted]]
+            self._found_mask[self._found] = False
+        else:
+            held = hunted
         if not held.size:
             return hunted
         segs = p.segment[held]
