@@ -51,6 +51,7 @@ class TerrainParams:
     sight_factor: float = between(1.0, 0.0, 100.0)  # multiplies patrol sight
     exposure_factor: float = between(1.0, 0.0, 1000.0)  # multiplies the exposure hazard
     risk: float = between(1.0, 0.0, 1000.0)  # weight of the terrain in `by_risk` deployment
+    lose_factor: float = between(1.0, 0.0, 100.0)  # multiplies the chance per hour a pursuit loses its person
 
 
 @dataclass

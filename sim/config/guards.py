@@ -48,3 +48,9 @@ class GuardsConfig:
     handling_hours: int = hours(3)
     pursuit_hours: int = hours(3, lo=1)
     reinforce_days: float = between(7.0, 0.01, 3650.0)
+    # lost contact: chance per hour a tracked person inside is lost, before terrain (`terrain.*.lose_factor`) and
+    # responders (`lose_hold` per arrived responder on the segment); the product is capped at 1
+    lose_per_hour: float = prob(0.3)
+    lose_hold: float = prob(0.9)
+    # people deeper inland than reach_share x border.eu_depth_km are out of reach: no responders, no apprehension
+    reach_share: float = prob(0.8)

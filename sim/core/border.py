@@ -94,7 +94,7 @@ class Border:
         self.sensor_capex_eur_per_km = cfg.sensors.capex_eur_per_km
         self.lifetime_days = cfg.cost.fence_lifetime_years * DAYS_PER_YEAR
         ter = [getattr(cfg.terrain, t) for t in TERRAINS]
-        for name in ("p_breach_factor", "walk_factor", "sight_factor", "exposure_factor", "risk"):
+        for name in ("p_breach_factor", "walk_factor", "sight_factor", "exposure_factor", "risk", "lose_factor"):
             setattr(self, name, np.array([getattr(t, name) for t in ter])[self.terrain])
 
     def _construction_plan(self, rules: list[FenceRule], calendar: Calendar) -> tuple[np.ndarray, ...]:

@@ -20,9 +20,14 @@ FLOWS: tuple[str, ...] = (
     "breaches",  # tries that got through the fence
     "detections",  # tries seen at the line plus people spotted inside the EU zone
     "detected_attempts",  # tries seen at the line (sensors, barrier, patrols)
-    "turned_back_at_line",  # tries seen that failed: people stopped at the line
+    "turned_back_at_line",  # tries seen that failed (by sensors, barrier or patrols)
+    "stopped_at_line",  # failed tries met by patrols in sight: people turned back by guards at the line
     "apprehensions",
     "apprehended_unseen",  # apprehended people whose breach nobody had seen
+    "lost_contact",  # tracked people inside whom the pursuit lost (one event per loss)
+    "barrier_breaches",  # breaches of a segment with a barrier (razor wire or wall)
+    "barrier_apprehensions",  # apprehensions of people who breached a segment with a barrier
+    "barrier_escapes_seen",  # crossings of people seen after breaching a segment with a barrier
     "pushbacks",
     "blocked_returns",  # pushed-back people forced straight back to the fence by escorts
     "asylum_claims",
@@ -45,6 +50,7 @@ SEGMENT_COUNTERS: tuple[str, ...] = (
     "attempts",
     "breaches",
     "detections",
+    "stopped_at_line",
     "apprehensions",
     "fence_cuts",
     "incidents",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config.migrant import MigrantConfig
-from sim.core.border import Border
+from sim.core.border import NO_BARRIER, Border
 from sim.core.ledger import Ledger
 from sim.core.population import NEVER, Population
 from sim.core.states import MigrantState
@@ -121,8 +121,10 @@ class Migrants:
         p.y_km[uids] = -(delay - whole) * self.cfg.walk_kmh_eu * self.border.walk_factor[segs]
         p.tracked[uids] = False
         p.breach_seen[uids] = False
+        p.observed[uids] = False
         p.t_next[uids] = hour + 1 + whole.astype(np.int64)
         self._count("breaches", uids)
+        self._count("barrier_breaches", uids[self.border.barrier[segs] != NO_BARRIER])
         self.ledger.count_segments("breaches", segs)
 
     def switch_segment(self, uids: np.ndarray, hour: int, rng: np.random.Generator) -> None:
@@ -155,6 +157,10 @@ class Migrants:
         walking = p.due(IN_EU, hour)
         p.y_km[walking] += self.cfg.walk_kmh_eu * b.walk_factor[p.segment[walking]]
         crossed = walking[p.y_km[walking] >= b.eu_depth_km - 1e-9]
+        # seen after a barrier breach and not caught: the 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
+        self._count(
+            "barrier_escapes_seen", crossed[p.observed[crossed] & (b.barrier[p.segment[crossed]] != NO_BARRIER)]
+        )
         self._leave(crossed, CROSSED, hour, "crossings")
         self.ledger.count_segments("crossings", p.segment[crossed])
         return crossed

@@ -224,8 +224,10 @@ class BorderModel(mesa.Model):
         g = self.guards
         g.advance(self.hour)
         g.patrol(self.rng_guards)
-        hunted = self.interception.detect(tries, g.sight_probability(), self.day)
-        # every segment with tracked people keeps its responders (a lost pursuit is taken up again)
+        tracked = self.interception.detect(tries, g.sight_probability(), self.day)
+        # people deep inland are out of reach; some pursuits lose their person this hour
+        hunted = self.interception.lose_contact(self.interception.in_reach(tracked), self.hour, self.day)
+        # every segment with hunted people keeps its responders
         g.dispatch(self.people.segment[hunted], self.hour)
         self.interception.apprehend(hunted, self.hour, self.day)
 

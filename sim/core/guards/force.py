@@ -258,6 +258,10 @@ class GuardForce:
             int(busy_hours),
         )
 
+    def responders_at(self, hour: int) -> np.ndarray:
+        """Responders arrived at each segment (shape (n_segments,)): they hunt there, and watch from its centre."""
+        return catch.arrived_responders(self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n)[1]
+
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
         arrived, per_segment = catch.arrived_responders(

@@ -1,17 +1,18 @@
-"""What the guards do with people each hour: detect tries and spot people inside, then apprehend the tracked
-ones, each apprehended person pushed back or claiming asylum by the country's policy of the day.
+"""What the guards do with people each hour: detect tries and spot people inside, lose some of the people they
+track, then apprehend the tracked ones within reach, each apprehended person pushed back or claiming asylum by
+the country's policy of the day.
 
 The patrols themselves (duty, beats, sight, dispatch, who takes whom) are `GuardForce` (`force.py`); this module
 joins them to the people, the books and the policy. All draws come from the guards' stream (`rng`), in the
-order the design states (docs/ODD.md 7.5): the sighting of tries, the spotting inside, then apprehension's
-eligibility and order (in `GuardForce.apprehend`) and the pushback draw.
+order the design states (docs/ODD.md 7.5): the sighting of tries, the spotting inside, the loss of contact,
+then apprehension's eligibility and order (in `GuardForce.apprehend`) and the pushback draw.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.core.border import Border
+from sim.core.border import NO_BARRIER, Border
 from sim.core.guards.force import GuardForce
 from sim.core.ledger import Ledger
 from sim.core.migrants import IN_EU, Migrants, Tries
@@ -35,6 +36,9 @@ class Interception:
         self.people, self.border, self.guards = people, border, guards
         self.migrants, self.policy, self.ledger = migrants, policy, ledger
         self.rng = rng
+        # people seen at the line or spotted inside this hour (uids, and flagged in a mask by uid)
+        self._found = np.empty(0, dtype=np.int64)
+        self._found_mask = np.zeros(people.capacity, dtype=bool)
 
     def detect(self, tries: Tries, p_sight: np.ndarray, day: int) -> np.ndarray:
         """Tries at the line are seen by the barrier, its sensors or patrols in sight; people inside the EU zone
@@ -43,13 +47,22 @@ class Interception:
         Returns the uids of everyone tracked inside the zone (int64), this hour's breachers seen among them.
         """
         p, b, rng, led = self.people, self.border, self.rng, self.ledger
-        p_seen = 1 - (1 - b.p_detect[tries.segments]) * (1 - p_sight[tries.segments])
-        seen = rng.random(tries.uids.size) < p_seen
+        p_patrol = p_sight[tries.segments]
+        p_seen = 1 - (1 - b.p_detect[tries.segments]) * (1 - p_patrol)
+        draw = rng.random(tries.uids.size)
+        seen = draw < p_seen
+        # one draw per try: below p_patrol (<= p_seen) the patrols in sight saw it themselves, and a failed try
+        # they see is a person they meet and turn back at the line; the rest of `seen` is barrier or sensors only
+        met = draw < p_patrol
         led.count("detected_attempts", day, p.country[tries.uids[seen]])
-        led.count("turned_back_at_line", day, p.country[tries.uids[seen & ~tries.success]])
+        failed = ~tries.success
+        led.count("turned_back_at_line", day, p.country[tries.uids[seen & failed]])
+        led.count("stopped_at_line", day, p.country[tries.uids[met & failed]])
+        led.count_segments("stopped_at_line", tries.segments[met & failed])
         breached = tries.uids[seen & tries.success]
         p.tracked[breached] = True
         p.breach_seen[breached] = True
+        p.observed[breached] = True
         self.guards.remember_breaches(p.segment[breached])
         inside = p.in_state(IN_EU)
         # those who breached this hour already had their draw at the line
@@ -58,10 +71,52 @@ class Interception:
         untracked = inside[~p.tracked[inside] & ~tried[inside]]
         spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
         p.tracked[spotted] = True
+        p.observed[spotted] = True
         found = np.concatenate([tries.uids[seen], spotted])
         led.count("detections", day, p.country[found])
         led.count_segments("detections", p.segment[found])
+        self._found = np.concatenate([breached, spotted])
         return inside[p.tracked[inside]]
+
+    def in_reach(self, tracked: np.ndarray) -> np.ndarray:
+        """The tracked people (uids) the guards still hunt: those less than `reach_share` × `eu_depth_km` inland.
+
+        People deeper inland are out of reach: no responders are sent for them and nobody apprehends them; they
+        walk on and cross (they stay `tracked`, so patrols do not spot them again)."""
+        reach = self.guards.cfg.reach_share * self.border.eu_depth_km
+        return tracked[self.people.y_km[tracked] < reach]
+
+    def lose_contact(self, hunted: np.ndarray, hour: int, day: int) -> np.ndarray:
+        """Pursuits that fail: each hunted person tracked before this hour is lost with
+
+        p_lose = min(1, lose_per_hour × lose_factor(terrain) × lose_hold ^ (responders arrived at the segment))
+
+        (one draw each from the guards' stream, in uid order; none when `lose_per_hour` is 0). A lost person is no
+        longer tracked, so no responders are sent for them and nobody apprehends them until patrols spot them
+        again. Returns the hunted people still tracked (uids)."""
+        cfg, p, b = self.guards.cfg, self.people, self.border
+        if cfg.lose_per_hour <= 0 or not hunted.size:
+            return hunted
+        # people found this hour are not lost in the hour they are found
+        if self._found.size:
+            if self._found_mask.size < p.n:
+                self._found_mask = np.zeros(p.capacity, dtype=bool)
+            self._found_mask[self._found] = True
+            held = hunted[~self._found_mask[hunted]]
+            self._found_mask[self._found] = False
+        else:
+            held = hunted
+        if not held.size:
+            return hunted
+        segs = p.segment[held]
+        responders = self.guards.responders_at(hour)[segs]
+        p_lose = np.minimum(1.0, cfg.lose_per_hour * b.lose_factor[segs] * cfg.lose_hold**responders)
+        lost = held[self.rng.random(held.size) < p_lose]
+        if not lost.size:
+            return hunted
+        p.tracked[lost] = False
+        self.ledger.count("lost_contact", day, p.country[lost])
+        return hunted[p.tracked[hunted]]
 
     def apprehend(self, hunted: np.ndarray, hour: int, day: int) -> None:
         """Arrived responders take tracked people (`hunted`, uids); the country's policy decides pushback or
@@ -71,6 +126,8 @@ class Interception:
         led.count("apprehensions", day, p.country[catch.uids])
         led.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
         led.count_segments("apprehensions", catch.segments)
+        over = self.border.barrier[catch.segments] != NO_BARRIER
+        led.count("barrier_apprehensions", day, p.country[catch.uids[over]])
         push = rng.random(catch.uids.size) < self.policy.share_table(day)[p.country[catch.uids]]
         blocked = self.border.blocked_until[catch.segments[push]] > hour
         self.migrants.push_back(catch.uids[push], hour, blocked)
