@@ -49,6 +49,9 @@ SEGMENT_COUNTERS: tuple[str, ...] = (
     "fence_cuts",
     "incidents",
     "crossings",
+    "detected_attempts",  # tries seen at the line
+    "apprehended_unseen",  # apprehended people whose breach nobody had seen
+    "pushbacks",  # apprehended people pushed back, at the segment where they were caught
 )
 
 

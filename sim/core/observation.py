@@ -23,3 +23,13 @@ def reported(flows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "reported_apprehended": flows["apprehensions"] - flows["pushbacks"],
         "reported_prevented": flows["turned_back_at_line"] + flows["pushbacks"],
     }
+
+
+def reported_segments(segments: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """What the Polish Border Guard would count per fence segment, from the true per-segment counters (arrays of
+    shape (n_segments,), `Ledger.segments`): `reported_attempts`, by the definition of `reported` above (detected
+    tries plus people apprehended whose breach nobody had seen). Posts add these up (`sim.core.tables.posts_table`).
+
+    A placeholder with today's definition: the agencies' own counts (issue 12) redefine it, beside `reported`.
+    """
+    return {"reported_attempts": segments["detected_attempts"] + segments["apprehended_unseen"]}

@@ -46,6 +46,7 @@ class Interception:
         p_seen = 1 - (1 - b.p_detect[tries.segments]) * (1 - p_sight[tries.segments])
         seen = rng.random(tries.uids.size) < p_seen
         led.count("detected_attempts", day, p.country[tries.uids[seen]])
+        led.count_segments("detected_attempts", tries.segments[seen])
         led.count("turned_back_at_line", day, p.country[tries.uids[seen & ~tries.success]])
         breached = tries.uids[seen & tries.success]
         p.tracked[breached] = True
@@ -71,7 +72,9 @@ class Interception:
         led.count("apprehensions", day, p.country[catch.uids])
         led.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
         led.count_segments("apprehensions", catch.segments)
+        led.count_segments("apprehended_unseen", catch.segments[~p.breach_seen[catch.uids]])
         push = rng.random(catch.uids.size) < self.policy.share_table(day)[p.country[catch.uids]]
+        led.count_segments("pushbacks", catch.segments[push])
         blocked = self.border.blocked_until[catch.segments[push]] > hour
         self.migrants.push_back(catch.uids[push], hour, blocked)
         self.migrants.claim_asylum(catch.uids[~push], hour)
