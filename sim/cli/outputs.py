@@ -1,10 +1,10 @@
 """What a run directory and a sweep directory hold, and how far to trust what is in them.
 
-A run writes `daily.csv`, `segments.csv`, `posts.csv`, `summary.json` and its resolved `config.yaml` (last, atomically: its
-presence marks the run complete). A sweep directory holds `multirun.yaml` (the sweep Hydra was asked for) and one
-numbered directory per job, each with Hydra's `.hydra/overrides.yaml` (the job's overrides) beside the run's
-outputs. This module reads those files and says, in one sentence naming the file, what is wrong with them;
-it writes nothing.
+A run writes `daily.csv`, `segments.csv`, `posts.csv`, `summary.json` and its resolved `config.yaml` (last,
+atomically: its presence marks the run complete). A sweep directory holds `multirun.yaml` (the sweep Hydra was
+asked for) and one numbered directory per job, each with Hydra's `.hydra/overrides.yaml` (the job's overrides)
+beside the run's outputs. This module reads those files and says, in one sentence naming the file, what is wrong
+with them; it writes nothing.
 
 Swept values are read from the run's own `config.yaml` (what produced its outputs), not from the overrides.
 """
