@@ -95,6 +95,7 @@ def _check_tiling(border: BorderConfig, kind: str, line: BorderLine, errors: lis
         errors.append(
             f"border.{kind}: the {name} line is {line.length_km} km but its {kind} end at {pos} km "
             f"(border.lines: {name} length_km={line.length_km}; last {kind[:-1]} {previous})"
+            + ("; a changed line needs its own posts, or border.posts=[]" if kind == "posts" else "")
         )
     for i, s in mine:
         for value, what in ((s.start_km, "start_km"), (s.length_km, "length_km")):
@@ -125,7 +126,8 @@ def _check_border(border: BorderConfig, errors: list[str]) -> None:
     for kind in ("sections", "posts"):
         orphans = {s.country.value for s in getattr(border, kind)} - {c.value for c in seen}
         if orphans:
-            errors.append(f"border.{kind}: {kind} for {sorted(orphans)} but no such entry in border.lines")
+            hint = " (border.posts=[] drops the default posts)" if kind == "posts" else ""
+            errors.append(f"border.{kind}: {kind} for {sorted(orphans)} but no such entry in border.lines{hint}")
     names: dict[tuple[str, str], int] = {}
     for i, post in enumerate(border.posts):
         if not post.name.strip():
