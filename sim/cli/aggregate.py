@@ -78,10 +78,13 @@ class Sweep:
 
 
 def flatten(summary: dict) -> dict:
-    row = {k: v for k, v in summary["total"].items()}
+    """One row of numbers per run: the total's and each country's values; lists (a country's `busiest_posts`) are
+    left out, as they are no column of numbers (a run's posts.csv has them)."""
+    row = {k: v for k, v in summary["total"].items() if not isinstance(v, list)}
     for country in COUNTRIES:
         for k, v in summary.get(country, {}).items():
-            row[f"{country}.{k}"] = v
+            if not isinstance(v, list):
+                row[f"{country}.{k}"] = v
     return row
 
 

@@ -1,10 +1,10 @@
 """What a run directory and a sweep directory hold, and how far to trust what is in them.
 
-A run writes `daily.csv`, `segments.csv`, `summary.json` and its resolved `config.yaml` (last, atomically: its
-presence marks the run complete). A sweep directory holds `multirun.yaml` (the sweep Hydra was asked for) and one
-numbered directory per job, each with Hydra's `.hydra/overrides.yaml` (the job's overrides) beside the run's
-outputs. This module reads those files and says, in one sentence naming the file, what is wrong with them;
-it writes nothing.
+A run writes `daily.csv`, `segments.csv`, `posts.csv`, `summary.json` and its resolved `config.yaml` (last,
+atomically: its presence marks the run complete). A sweep directory holds `multirun.yaml` (the sweep Hydra was
+asked for) and one numbered directory per job, each with Hydra's `.hydra/overrides.yaml` (the job's overrides)
+beside the run's outputs. This module reads those files and says, in one sentence naming the file, what is wrong
+with them; it writes nothing.
 
 Swept values are read from the run's own `config.yaml` (what produced its outputs), not from the overrides.
 """
@@ -22,7 +22,7 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 
 #: A run's outputs, in the order they are written (`config.yaml` last).
-RUN_OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
+RUN_OUTPUTS = ("daily.csv", "segments.csv", "posts.csv", "summary.json", "config.yaml")
 #: Written instead of the summary when a job of a sweep crashed.
 ERROR_FILE = "error.json"
 #: Countries per day in `daily.csv` (the camps in Belarus, Poland, Lithuania).
@@ -180,6 +180,7 @@ def output_problem(job_dir: Path) -> str | None:
         days = config.get("days")
         _check_table(job_dir / "daily.csv", days * DAILY_ROWS_PER_DAY if isinstance(days, int) else None)
         _check_table(job_dir / "segments.csv", None)
+        _check_table(job_dir / "posts.csv", None)
     except (ValueError, OSError) as err:
         return str(err)
     return None

@@ -1,7 +1,7 @@
 """Command line: `python -m sim.run [overrides]` runs one scenario; `-m` runs a sweep.
 
-Outputs go into Hydra's run (or job) directory: `daily.csv`, `segments.csv`, `summary.json` and the resolved
-`config.yaml`, the last written last so that its presence marks a complete run. A config mistake exits non-zero
+Outputs go into Hydra's run (or job) directory: `daily.csv`, `segments.csv`, `posts.csv`, `summary.json` and the
+resolved `config.yaml`, the last written last so that its presence marks a complete run. A config mistake exits non-zero
 with status 2 and a message naming the key or the file, never a traceback: the model's own checks, Hydra's
 composition errors (an unknown config group option, a value of the wrong type) and YAML syntax errors in a config
 file alike (`cli`).
@@ -59,6 +59,7 @@ def run(cfg: DictConfig | Config, out_dir: Path, progress: bool | None = None) -
     out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(out_dir / "daily.csv", model.daily)
     write_csv(out_dir / "segments.csv", model.segments)
+    write_csv(out_dir / "posts.csv", model.posts)
     summary = model.summary
     write_json(out_dir / "summary.json", summary)
     write_text(out_dir / "config.yaml", config_yaml(config))  # last: marks the run complete

@@ -31,12 +31,29 @@ class BorderSection:
     length_km: float = between(1.0, 0, MAX_KM, open_lo=True)
     terrain: Terrain = Terrain.forest
     name: str = ""
+    # relative ease of reaching this section from Belarus (roads, distance from Grodno/Brest; assumption)
+    access: float = between(1.0, 0.0, 1000.0)
+
+
+@dataclass
+class BorderPost:
+    """A Border Guard post (Polish placowka, Lithuanian uzkarda): a named km range of one line, measured like the
+    sections (from the line's north end); `source` says where its range comes from (data/posts.csv)."""
+
+    country: CountryName = CountryName.poland
+    name: str = ""
+    unit: str = ""  # the Border Guard unit the post belongs to
+    start_km: float = between(0.0, 0, MAX_KM)
+    length_km: float = between(1.0, 0, MAX_KM, open_lo=True)
+    source: str = ""  # `sourced`, `estimate` or a short note; the record is data/posts.csv
 
 
 @dataclass
 class BorderConfig:
     lines: list[BorderLine] = field(default_factory=list)
     sections: list[BorderSection] = field(default_factory=list)
+    # Border Guard posts; a line with none is one post named after its country
+    posts: list[BorderPost] = field(default_factory=list)
     cell_km: float = between(1.0, 0.1, 100.0)  # grid cell width (assumption: resolution choice)
     segment_km: float = between(5.0, 0.1, MAX_KM)  # fence segment length (assumption)
     belarus_depth_km: float = between(8.0, 0.1, 1000.0)  # camps to line (assumption)

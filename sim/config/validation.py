@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sim.config.border import BorderConfig
+from sim.config.border import BorderConfig, BorderLine
 from sim.config.enums import Barrier, Terrain
 from sim.config.fields import LAST_DATE, ConfigError, parse_date
 from sim.config.resources import memory_estimate
@@ -69,52 +69,79 @@ def _walk(obj: Any, path: str, errors: list[str], failed: set[str]) -> None:
         _walk(value, key, errors, failed)
 
 
+def _check_tiling(border: BorderConfig, kind: str, line: BorderLine, errors: list[str]) -> None:
+    """The `kind` items (`sections` or `posts`) of one line must tile it exactly: no overlap, no gap, whole cells.
+    Messages name each item by its place in its list (`border.sections[3]`)."""
+    eps = 1e-6
+    items = getattr(border, kind)
+    mine = [(i, s) for i, s in enumerate(items) if s.country == line.country]
+    mine.sort(key=lambda item: item[1].start_km)
+    name = line.country.value
+    pos, previous = 0.0, "the line's start"
+    for i, s in mine:
+        key = f"border.{kind}[{i}]"
+        if s.start_km > pos + eps:
+            errors.append(
+                f"border.{kind}: gap on the {name} line between {pos} and {s.start_km} km "
+                f"(between {previous} and {key}.start_km={s.start_km})"
+            )
+        elif s.start_km < pos - eps:
+            errors.append(
+                f"border.{kind}: {kind} overlap on the {name} line at {s.start_km} km "
+                f"({key}.start_km={s.start_km} is before the end of {previous}, {pos} km)"
+            )
+        pos, previous = max(pos, s.start_km + s.length_km), key
+    if abs(pos - line.length_km) > eps:
+        errors.append(
+            f"border.{kind}: the {name} line is {line.length_km} km but its {kind} end at {pos} km "
+            f"(border.lines: {name} length_km={line.length_km}; last {kind[:-1]} {previous})"
+            + ("; a changed line needs its own posts, or border.posts=[]" if kind == "posts" else "")
+        )
+    for i, s in mine:
+        for value, what in ((s.start_km, "start_km"), (s.length_km, "length_km")):
+            cells = value / border.cell_km
+            if abs(cells - round(cells)) > 1e-6:
+                errors.append(
+                    f"border.{kind}[{i}].{what}={value}: not a whole number of cells "
+                    f"(border.cell_km={border.cell_km}); {name} {kind[:-1]} at {s.start_km} km"
+                )
+
+
 def _check_border(border: BorderConfig, errors: list[str]) -> None:
-    """Sections of each line must tile it exactly: no overlap, no gap, whole cells. Messages name each section by
-    its place in the list (`border.sections[3]`)."""
+    """Sections of each line must tile it exactly: no overlap, no gap, whole cells. So must its Border Guard posts,
+    if it has any (a line without posts is one post); each post has a name, unique on its line."""
     if not border.lines:
         errors.append("border.lines: at least one country line is required (allowed: poland, lithuania)")
     seen = [line.country for line in border.lines]
     if len(set(seen)) != len(seen):
         errors.append(f"border.lines: each country may appear once, got {[c.value for c in seen]}")
-    eps = 1e-6
     for line in border.lines:
-        mine = [(i, s) for i, s in enumerate(border.sections) if s.country == line.country]
-        mine.sort(key=lambda item: item[1].start_km)
         name = line.country.value
-        if not mine:
+        if not any(s.country == line.country for s in border.sections):
             errors.append(f"border.sections: no section covers the {name} line (0 to {line.length_km} km)")
-            continue
-        pos, previous = 0.0, "the line's start"
-        for i, s in mine:
-            key = f"border.sections[{i}]"
-            if s.start_km > pos + eps:
-                errors.append(
-                    f"border.sections: gap on the {name} line between {pos} and {s.start_km} km "
-                    f"(between {previous} and {key}.start_km={s.start_km})"
-                )
-            elif s.start_km < pos - eps:
-                errors.append(
-                    f"border.sections: sections overlap on the {name} line at {s.start_km} km "
-                    f"({key}.start_km={s.start_km} is before the end of {previous}, {pos} km)"
-                )
-            pos, previous = max(pos, s.start_km + s.length_km), key
-        if abs(pos - line.length_km) > eps:
+        else:
+            _check_tiling(border, "sections", line, errors)
+        if any(p.country == line.country for p in border.posts):
+            _check_tiling(border, "posts", line, errors)
+    for kind in ("sections", "posts"):
+        orphans = {s.country.value for s in getattr(border, kind)} - {c.value for c in seen}
+        if orphans:
+            hint = " (border.posts=[] drops the default posts)" if kind == "posts" else ""
+            errors.append(f"border.{kind}: {kind} for {sorted(orphans)} but no such entry in border.lines{hint}")
+    names: dict[tuple[str, str], int] = {}
+    for i, post in enumerate(border.posts):
+        if not post.name.strip():
             errors.append(
-                f"border.sections: the {name} line is {line.length_km} km but its sections end at {pos} km "
-                f"(border.lines: {name} length_km={line.length_km}; last section {previous})"
+                f"border.posts[{i}].name: a post needs a name ({post.country.value} post at {post.start_km} km)"
             )
-        for i, s in mine:
-            for value, what in ((s.start_km, "start_km"), (s.length_km, "length_km")):
-                cells = value / border.cell_km
-                if abs(cells - round(cells)) > 1e-6:
-                    errors.append(
-                        f"border.sections[{i}].{what}={value}: not a whole number of cells "
-                        f"(border.cell_km={border.cell_km}); {name} section at {s.start_km} km"
-                    )
-    orphans = {s.country.value for s in border.sections} - {c.value for c in seen}
-    if orphans:
-        errors.append(f"border.sections: sections for {sorted(orphans)} but no such entry in border.lines")
+        elif (post.country.value, post.name) in names:
+            first = names[(post.country.value, post.name)]
+            errors.append(
+                f"border.posts[{i}].name='{post.name}': the {post.country.value} line has it already "
+                f"(border.posts[{first}])"
+            )
+        else:
+            names[(post.country.value, post.name)] = i
 
 
 def dated_inputs(cfg: Config) -> list[tuple[str, list[Any]]]:

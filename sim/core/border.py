@@ -38,6 +38,7 @@ class Border:
             offset += line.length_km
         self.total_km = offset
         self._build_segments(cfg)
+        self._build_posts(cfg)
         self._set_rate_tables(cfg)
         self.plan = self._construction_plan(cfg.fence.rules, calendar)
         self.barrier = np.full(self.n, NO_BARRIER, dtype=np.int8)
@@ -57,7 +58,7 @@ class Border:
     def _build_segments(self, cfg: Config) -> None:
         """Cut each section into pieces of `segment_km` (the last piece of a section may be shorter)."""
         bc = cfg.border
-        country, terrain, start, length = [], [], [], []
+        country, terrain, start, length, access = [], [], [], [], []
         order = {line.country: i for i, line in enumerate(bc.lines)}
         for s in sorted(bc.sections, key=lambda s: (order[s.country], s.start_km)):
             code = s.country.code
@@ -68,6 +69,7 @@ class Border:
                 terrain.append(TERRAINS.index(s.terrain.value))
                 start.append(self.line_offset_km[code] + pos)
                 length.append(piece)
+                access.append(s.access)
                 pos += piece
         self.n = len(country)
         self.country = np.array(country, dtype=np.int8)
@@ -75,6 +77,7 @@ class Border:
         self.start_x = np.array(start)
         self.length_km = np.array(length)
         self.center_x = self.start_x + self.length_km / 2
+        self.access = np.array(access, dtype=np.float64)  # relative ease of reaching the segment from Belarus
         self.ids = np.arange(self.n)
         # neighbours stay within one country's line: first and last segment id of each segment's line
         self.line_first = np.zeros(self.n, dtype=np.int64)
@@ -82,6 +85,38 @@ class Border:
         for c in np.unique(self.country):
             ids = np.flatnonzero(self.country == c)
             self.line_first[ids], self.line_last[ids] = ids[0], ids[-1]
+
+    def _build_posts(self, cfg: Config) -> None:
+        """The Border Guard posts, in line order then north to south, and each segment's post: the one holding the
+        segment's centre. A line without posts in the config is one post named after its country."""
+        bc = cfg.border
+        country, name, unit, start, end, offset = [], [], [], [], [], []
+        for line in bc.lines:
+            mine = sorted((p for p in bc.posts if p.country == line.country), key=lambda p: p.start_km)
+            spans = [(p.name, p.unit, p.start_km, p.start_km + p.length_km) for p in mine]
+            for post_name, post_unit, a, b in spans or [(line.country.value, "", 0.0, line.length_km)]:
+                country.append(int(line.country.code))
+                name.append(post_name)
+                unit.append(post_unit)
+                start.append(a)
+                end.append(b)
+                offset.append(self.line_offset_km[line.country.code])
+        self.post_country = np.array(country, dtype=np.int8)
+        self.post_name = name
+        self.post_unit = unit
+        self.post_start_km = np.array(start, dtype=np.float64)  # along its own line, like the sections
+        self.post_end_km = np.array(end, dtype=np.float64)
+        self.n_posts = len(name)
+        # posts tile each line (sim.config.validation), so every centre lies in exactly one post of its line
+        lo, hi = np.array(offset) + self.post_start_km, np.array(offset) + self.post_end_km
+        inside = (self.center_x[:, None] >= lo[None, :]) & (self.center_x[:, None] < hi[None, :])
+        inside &= self.country[:, None] == self.post_country[None, :]
+        self.post = np.argmax(inside, axis=1).astype(np.int64)
+        missing = ~inside.any(axis=1)
+        if missing.any():
+            raise ValueError(
+                f"segments {np.flatnonzero(missing).tolist()} lie in no post: the posts must tile each line"
+            )
 
     def _set_rate_tables(self, cfg: Config) -> None:
         bars = [getattr(cfg.barriers, b) for b in BARRIERS]

@@ -55,6 +55,7 @@ SEGMENT_COUNTERS: tuple[str, ...] = (
     "fence_cuts",
     "incidents",
     "crossings",
+    "pushbacks",  # apprehended people pushed back, at the segment where they were caught
 )
 
 

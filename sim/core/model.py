@@ -37,7 +37,7 @@ from sim.core.population import Population
 from sim.core.rng import named_streams
 from sim.core.states import MigrantState, PatrolState
 from sim.core.summary import summarise
-from sim.core.tables import daily_table, segments_table
+from sim.core.tables import daily_table, posts_table, segments_table
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 log = logging.getLogger("sim.model")
@@ -288,6 +288,11 @@ class BorderModel(mesa.Model):
     def segments(self) -> pd.DataFrame:
         """One row per fence segment: its fence and what happened there."""
         return segments_table(self)
+
+    @property
+    def posts(self) -> pd.DataFrame:
+        """One row per Border Guard post: its km range and what happened on its segments."""
+        return posts_table(self)
 
     @property
     def summary(self) -> dict:

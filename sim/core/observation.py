@@ -39,5 +39,5 @@ def reported_segments(segments: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Reported counts per fence segment from the per-segment counters (arrays of n_segments).
 
     `reported_attempts`: the Polish Border Guard's attempted crossings where they happened (people stopped at the
-    line plus people apprehended after crossing there), for the posts' table."""
+    line plus people apprehended after crossing there); posts add these up (`sim.core.tables.posts_table`)."""
     return {"reported_attempts": segments["stopped_at_line"] + segments["apprehensions"]}

@@ -1,4 +1,4 @@
-"""The run's summary: totals and rates per country and overall.
+"""The run's summary: totals and rates per country and overall, and the busiest Border Guard posts.
 
 Rates are recomputed from totals (never averaged over countries). A rate with nothing to divide by is None
 (JSON null), not 0, so that "no crossings" and "nobody tried" stay different. The summary reads a run through
@@ -11,21 +11,30 @@ from typing import Protocol
 
 import numpy as np
 
-from sim.config.enums import Country
+from sim.config.enums import EU_COUNTRIES, Country
+from sim.config.timeline import Calendar
+from sim.core.border import Border
 from sim.core.ledger import FLOWS, Ledger
 from sim.core.observation import REPORTED, reported
 from sim.core.population import Population
 from sim.core.states import MigrantState
+from sim.core.tables import posts_table
 
 
 class PeopleAndBooks(Protocol):
-    """What the summary reads of a run (read-only): everyone who arrived and the books."""
+    """What the summary reads of a run (read-only): everyone who arrived, the books, the calendar and the border."""
 
     @property
     def people(self) -> Population: ...
 
     @property
     def ledger(self) -> Ledger: ...
+
+    @property
+    def calendar(self) -> Calendar: ...
+
+    @property
+    def border(self) -> Border: ...
 
 
 #: Totals summed from the daily flows.
@@ -75,6 +84,27 @@ def _block(model: PeopleAndBooks, mask: np.ndarray, flows: dict[str, float]) -> 
     return out
 
 
+#: How many posts per country `busiest_posts` lists.
+BUSIEST = 3
+
+
+def busiest_posts(model: PeopleAndBooks, n: int = BUSIEST) -> dict[str, list[dict]]:
+    """Per EU country with a line, its `n` posts with the most reported attempts (as the Polish Border Guard ranks
+    its posts), most first, ties in north-to-south order; each with its counts from `posts.csv`."""
+    posts = posts_table(model)
+    out = {}
+    for c in EU_COUNTRIES:
+        mine = posts[posts["country"] == c.label]
+        if mine.empty:
+            continue
+        top = mine.sort_values("reported_attempts", ascending=False, kind="stable").head(n)
+        out[c.label] = [
+            {"post": row.post, "reported_attempts": int(row.reported_attempts), "attempts": int(row.attempts)}
+            for row in top.itertuples()
+        ]
+    return out
+
+
 def summarise(model: PeopleAndBooks) -> dict:
     led = model.ledger
     series = {**led.flows, **reported(led.flows)}
@@ -86,4 +116,6 @@ def summarise(model: PeopleAndBooks) -> dict:
         result[c.label] = _block(model, country == int(c), flows)
     flows = {name: float(v.sum()) for name, v in per_country.items()}
     result["total"] = _block(model, np.ones_like(country, dtype=bool), flows)
+    for label, posts in busiest_posts(model).items():
+        result[label]["busiest_posts"] = posts
     return result

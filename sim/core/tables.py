@@ -1,4 +1,5 @@
-"""Result tables as pandas DataFrames: `daily` (day × country) and `segments` (one row per fence segment).
+"""Result tables as pandas DataFrames: `daily` (day × country), `segments` (one row per fence segment) and `posts`
+(one row per Border Guard post: its segments' counts added up).
 
 The tables read a run through `RunBooks`, the few components they need (a `BorderModel` is one), never the
 model class itself: this module sits below `sim.core.model`.
@@ -15,7 +16,7 @@ from sim.config.enums import BARRIERS, TERRAINS, Country
 from sim.config.timeline import Calendar
 from sim.core.border import Border
 from sim.core.ledger import FLOWS, SEGMENT_COUNTERS, STOCKS, Ledger
-from sim.core.observation import REPORTED, reported
+from sim.core.observation import REPORTED, reported, reported_segments
 
 
 class RunBooks(Protocol):
@@ -71,4 +72,28 @@ def segments_table(model: RunBooks) -> pd.DataFrame:
     )
     for name in SEGMENT_COUNTERS:
         df[name] = model.ledger.segments[name]
+    return df
+
+
+#: Counts per post in `posts.csv`, each the sum over the post's segments.
+POST_COUNTS: tuple[str, ...] = ("attempts", "reported_attempts", "apprehensions", "crossings", "pushbacks")
+
+
+def posts_table(model: RunBooks) -> pd.DataFrame:
+    """One row per Border Guard post (`Border` posts, line order then north to south): where it lies on its line
+    (km from the line's north end) and what happened on its segments (a segment belongs to the post holding its
+    centre)."""
+    b = model.border
+    counters = {**model.ledger.segments, **reported_segments(model.ledger.segments)}
+    df = pd.DataFrame(
+        {
+            "country": [Country(c).label for c in b.post_country],
+            "post": b.post_name,
+            "unit": b.post_unit,
+            "start_km": np.round(b.post_start_km, 6),
+            "end_km": np.round(b.post_end_km, 6),
+        }
+    )
+    for name in POST_COUNTS:
+        df[name] = np.bincount(b.post, weights=counters[name], minlength=b.n_posts).round().astype(np.int64)
     return df

@@ -10,7 +10,7 @@ import pytest
 from commands import printed, run_module
 from omegaconf import OmegaConf
 
-OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
+OUTPUTS = ("daily.csv", "segments.csv", "posts.csv", "summary.json", "config.yaml")
 
 DAILY_COLUMNS = (
     *("day", "date", "country", "arrivals", "attempts", "breaches", "detections", "apprehensions", "pushbacks"),
@@ -53,7 +53,7 @@ def test_run_writes_the_four_outputs(three_days):
     for name in OUTPUTS:
         assert (out / name).is_file(), name
         assert (out / name).stat().st_size > 0, name
-    assert "wrote daily.csv, segments.csv, summary.json, config.yaml" in result.stdout
+    assert "wrote daily.csv, segments.csv, posts.csv, summary.json, config.yaml" in result.stdout
     assert "interception rate" in result.stdout
     assert "Traceback" not in result.stderr
     assert "Warning" not in result.stderr

@@ -113,6 +113,7 @@ ONLY_POLAND = [
     "border.lines=[{country:poland,length_km:30}]",
     "border.sections=[{country:poland,start_km:0,length_km:12,terrain:forest},"
     "{country:poland,start_km:12,length_km:18,terrain:river}]",
+    "border.posts=[]",  # the default posts tile the default lines
 ]
 
 #: id -> (override, exception from load_config/to_config, patterns the message must contain)

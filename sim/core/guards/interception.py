@@ -129,6 +129,7 @@ class Interception:
         over = self.border.barrier[catch.segments] != NO_BARRIER
         led.count("barrier_apprehensions", day, p.country[catch.uids[over]])
         push = rng.random(catch.uids.size) < self.policy.share_table(day)[p.country[catch.uids]]
+        led.count_segments("pushbacks", catch.segments[push])
         blocked = self.border.blocked_until[catch.segments[push]] > hour
         self.migrants.push_back(catch.uids[push], hour, blocked)
         self.migrants.claim_asylum(catch.uids[~push], hour)
