@@ -18,13 +18,22 @@ def user_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
 
 
+def this_checkout_env(cwd: Path) -> dict[str, str]:
+    """`user_env()`, with this checkout first on the import path when a command runs from another directory (there
+    `python -m` would otherwise import whatever `sim` is installed, which need not be the code under test)."""
+    env = user_env()
+    if Path(cwd).resolve() != REPO:
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
 class Launch:
     """`python -m MODULE ARGS` started in the background from `cwd`; `result()` waits for it (once)."""
 
     def __init__(self, module: str, *args: str, cwd: Path = REPO) -> None:
         self.args = [sys.executable, "-m", module, *args]
         self.proc = subprocess.Popen(
-            self.args, cwd=cwd, env=user_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            self.args, cwd=cwd, env=this_checkout_env(cwd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         self._result: subprocess.CompletedProcess[str] | None = None
 
