@@ -31,6 +31,9 @@ class BorderSection:
     length_km: float = between(1.0, 0, MAX_KM, open_lo=True)
     terrain: Terrain = Terrain.forest
     name: str = ""
+    access: float = between(
+        1.0, 0.0, 1000.0
+    )  # relative ease of reaching this section from Belarus (roads, distance from Grodno/Brest; assumption)
 
 
 @dataclass

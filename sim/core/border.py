@@ -57,7 +57,7 @@ class Border:
     def _build_segments(self, cfg: Config) -> None:
         """Cut each section into pieces of `segment_km` (the last piece of a section may be shorter)."""
         bc = cfg.border
-        country, terrain, start, length = [], [], [], []
+        country, terrain, start, length, access = [], [], [], [], []
         order = {line.country: i for i, line in enumerate(bc.lines)}
         for s in sorted(bc.sections, key=lambda s: (order[s.country], s.start_km)):
             code = s.country.code
@@ -68,12 +68,14 @@ class Border:
                 terrain.append(TERRAINS.index(s.terrain.value))
                 start.append(self.line_offset_km[code] + pos)
                 length.append(piece)
+                access.append(s.access)
                 pos += piece
         self.n = len(country)
         self.country = np.array(country, dtype=np.int8)
         self.terrain = np.array(terrain, dtype=np.int8)
         self.start_x = np.array(start)
         self.length_km = np.array(length)
+        self.access = np.array(access, dtype=float)  # ease of reaching the segment from Belarus (its section's)
         self.center_x = self.start_x + self.length_km / 2
         self.ids = np.arange(self.n)
         # neighbours stay within one country's line: first and last segment id of each segment's line

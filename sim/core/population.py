@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[type, object]] = {
     "n_pushbacks": (np.int32, 0),
     "tracked": (np.bool_, False),  # seen by guards since the last breach: responders hunt them
     "breach_seen": (np.bool_, False),  # the last breach was detected (observation layer)
+    "held": (np.bool_, False),  # held at the line by Belarus (massing): does not give up while held
 }
 
 
