@@ -40,10 +40,10 @@ def test_controls_become_the_config(stepped):
 
 
 def test_scenario_fence_is_kept_unless_chosen():
-    assert "fence=" not in " ".join(app.overrides("wall2022", app.SCENARIO_FENCE, 1, 1, 0.0, "random", 0))
-    model = app.AppModel(scenario_name="wall2022", fence=app.SCENARIO_FENCE)
+    assert "fence=" not in " ".join(app.overrides("wall_in_2021", app.SCENARIO_FENCE, 1, 1, 0.0, "random", 0))
+    model = app.AppModel(scenario_name="wall_in_2021", fence=app.SCENARIO_FENCE)
     assert model.cfg.fence.name == "as_built_2022"
-    assert model.cfg.scenario == "wall2022"
+    assert model.cfg.scenario == "wall_in_2021"
 
 
 def test_defaults_follow_the_default_config():

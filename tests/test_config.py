@@ -61,7 +61,7 @@ def test_every_fence_runs_two_days(run_model, name):
 
 
 def test_scenario_choice_sets_its_inputs():
-    cfg = to_config(load_config(["scenario=wall2022"]))
+    cfg = to_config(load_config(["scenario=wall_in_2021"]))
     assert cfg.fence.name == "as_built_2022"
     assert cfg.policy.poland.pushback_from is None
     assert to_config(load_config(["scenario=surge"])).arrivals.scale == 5.0
@@ -75,7 +75,7 @@ def test_model_without_a_config_uses_the_default_scenario():
 
 
 def test_command_line_values_override_the_scenario():
-    cfg = to_config(load_config(["scenario=wall2022", "fence=none", "troops.poland=123", "days=4"]))
+    cfg = to_config(load_config(["scenario=wall_in_2021", "fence=none", "troops.poland=123", "days=4"]))
     assert (cfg.fence.name, cfg.troops.poland, cfg.days) == ("none", 123, 4)
 
 
