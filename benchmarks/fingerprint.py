@@ -4,7 +4,7 @@
 
 Hashes the daily, segment and people tables (`table_hashes` of `tests/update_baseline.py`, which pins the
 regression baseline the same way) of: the full `autumn2021` season, 60 days of `surge`, 90 days of
-`wall2022` with `weakest` escorts, and 40 days of `autumn2021` with a Polish asylum policy and `random` escorts
+`wall_in_2021` with `weakest` escorts, and 40 days of `autumn2021` with a Polish asylum policy and `random` escorts
 (seed 5). An exact optimisation leaves every hash unchanged; `tests/baseline.json` pins smaller runs in the
 test suite. Takes about 20 s.
 """
@@ -24,7 +24,7 @@ from update_baseline import table_hashes
 RUNS: dict[str, list[str]] = {
     "autumn2021": ["scenario=autumn2021"],
     "surge_60_days": ["scenario=surge", "days=60"],
-    "wall2022_weakest": ["scenario=wall2022", "escort.strategy=weakest", "days=90"],
+    "wall_in_2021_weakest": ["scenario=wall_in_2021", "escort.strategy=weakest", "days=90"],
     "asylum_random": [
         "scenario=autumn2021",
         "days=40",

@@ -43,8 +43,9 @@ def build_model() -> Callable[..., BorderModel]:
 
 @pytest.fixture(scope="session")
 def default_run() -> BorderModel:
-    """The default scenario (autumn2021) over 10 days; shared read-only by tests that only inspect results."""
-    return _run_model("days=10")
+    """The default scenario (autumn2021) over 10 days from 1 Aug 2021, escorts serving both lines (the fallback);
+    shared read-only by tests that only inspect results."""
+    return _run_model("days=10", "start_date=2021-08-01", "escort.units.poland=[]", "escort.units.lithuania=[]")
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:

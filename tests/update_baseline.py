@@ -19,7 +19,7 @@ CASES: dict[str, list[str]] = {
     "autumn2021_20d": ["days=20"],
     "autumn2021_nov": ["start_date=2021-11-10", "days=14"],
     "no_fence_10d": ["scenario=no_fence", "days=10"],
-    "wall2022_10d": ["scenario=wall2022", "days=10"],
+    "wall_in_2021_10d": ["scenario=wall_in_2021", "days=10"],
     "weakest_reinforce_10d": ["escort.strategy=weakest", "guards.deployment=reinforce", "days=10", "seed=3"],
 }
 

@@ -8,7 +8,9 @@ from sim.config.enums import EscortStrategy
 from sim.config.fields import (
     MAX_COUNT,
     MAX_KM,
+    DatedAmount,
     between,
+    date_field,
     hours,
     prob,
 )
@@ -25,8 +27,47 @@ class GroupSize:
 
 
 @dataclass
+class UnitsByLine:
+    """Belarus's effort by date: escort units serving each country's line (a unit picks segments only there).
+
+    Linear between points (`interpolate`), the first value before the first date, the last after the last; each
+    day's value is rounded to whole units. Both lists empty: `n_units` units serve either line (the fallback)."""
+
+    poland: list[DatedAmount] = field(default_factory=list)
+    lithuania: list[DatedAmount] = field(default_factory=list)
+    interpolate: bool = True
+
+
+@dataclass
+class MassingLine:
+    """People Belarus brings from the camps to one line and holds there (Kuznica, 8-18 Nov 2021).
+
+    `per_day` people a day are taken from the camps (each value holds until the next date; nothing before the
+    first date) on days before `until`. Held people try the fence as anyone at the line does, every
+    `retry_hours` (their first tries spread over that interval), but never give up while held. On `until` those
+    still on the Belarusian side are released: `release_home_share` of them flown home, the rest back to the
+    camps."""
+
+    per_day: list[DatedAmount] = field(default_factory=list)
+    until: str | None = date_field(None)  # null: held to the end of the run
+    retry_hours: int = hours(3, lo=1)  # hours between a held person's tries (organised attempts, not constant ones)
+    release_home_share: float = prob(0.0)
+
+
+@dataclass
+class MassingByLine:
+    poland: MassingLine = field(default_factory=MassingLine)
+    lithuania: MassingLine = field(default_factory=MassingLine)
+
+
+@dataclass
 class EscortConfig:
-    n_units: int = between(6, 0, 100_000)
+    n_units: int = between(6, 0, 100_000)  # fallback when `units` gives no dates: units free to serve either line
+    units: UnitsByLine = field(default_factory=UnitsByLine)
+    scale: float = between(1.0, 0.0, 1000.0)  # multiplies every day's units (n_units too); surge = 5
+    split_weight: float = prob(0.0)  # 0: the dated split only; 1: units follow the learned split between lines
+    split_memory_days: float = between(14.0, 0.1, 10_000.0)  # e-folding time of what the split learns
+    massing: MassingByLine = field(default_factory=MassingByLine)
     strategy: EscortStrategy = EscortStrategy.adaptive
     group_size: GroupSize = field(default_factory=GroupSize)
     min_group: int = between(10, 1, MAX_COUNT)  # people waiting in camp before a unit leaves with a group

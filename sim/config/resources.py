@@ -53,6 +53,8 @@ def memory_estimate(cfg: Config) -> dict[str, tuple[float, str]]:
     cells = (total_km / bc.cell_km + 1) * ((bc.belarus_depth_km + bc.eu_depth_km) / bc.cell_km + 3)
     segments = sum(math.ceil(s.length_km / bc.segment_km) for s in bc.sections)
     person = BYTES_PER_PERSON + BYTES_PER_REMEMBERED_SEGMENT * cfg.migrant.memory
+    dated = [p.value for line in (cfg.escort.units.poland, cfg.escort.units.lithuania) for p in line]
+    units = (sum(dated) if dated else cfg.escort.n_units) * cfg.escort.scale
     return {
         f"~{people:,.0f} people": (people * person, "arrivals.per_day x arrivals.scale, over days"),
         f"~{patrols:,.0f} patrols": (patrols * BYTES_PER_PATROL, "troops.poland, troops.lithuania"),
@@ -64,6 +66,6 @@ def memory_estimate(cfg: Config) -> dict[str, tuple[float, str]]:
             segments * cfg.days * BYTES_PER_PLAN_ENTRY,
             "border.segment_km, days",
         ),
-        f"{cfg.escort.n_units} escort units": (cfg.escort.n_units * BYTES_PER_ESCORT, "escort.n_units"),
+        f"~{units:,.0f} escort units": (units * BYTES_PER_ESCORT, "escort.n_units, escort.units, escort.scale"),
         "libraries": (BYTES_BASE, ""),
     }

@@ -23,8 +23,8 @@ from sim.config.policy import PolicyConfig
 class Config:
     scenario: str = "autumn2021"
     seed: int = between(0, 0, 2**63 - 1)  # numpy seeds are >= 0; int64 keeps it a column in tables
-    start_date: str = date_field("2021-08-01")
-    days: int = between(153, 1, 36_500)
+    start_date: str = date_field("2021-06-01")
+    days: int = between(214, 1, 36_500)
     border: BorderConfig = field(default_factory=BorderConfig)
     fence: FenceConfig = field(default_factory=FenceConfig)
     barriers: BarriersConfig = field(default_factory=BarriersConfig)

@@ -151,6 +151,10 @@ def dated_inputs(cfg: Config) -> list[tuple[str, list[Any]]]:
         ("troops.ramp.poland", cfg.troops.ramp.poland),
         ("troops.ramp.lithuania", cfg.troops.ramp.lithuania),
         ("camps.repatriations", cfg.camps.repatriations),
+        ("escort.units.poland", cfg.escort.units.poland),
+        ("escort.units.lithuania", cfg.escort.units.lithuania),
+        ("escort.massing.poland.per_day", cfg.escort.massing.poland.per_day),
+        ("escort.massing.lithuania.per_day", cfg.escort.massing.lithuania.per_day),
         *((f"fence.rules[{i}].build", r.build) for i, r in enumerate(cfg.fence.rules)),
     ]
 
@@ -178,6 +182,23 @@ def _check_misc(cfg: Config, errors: list[str]) -> None:
     w = cfg.escort.severity_weights
     if not w or sum(w) <= 0:
         errors.append(f"escort.severity_weights={w}: allowed a non-empty list of weights >= 0 with a positive sum")
+    for country in ("poland", "lithuania"):
+        m = getattr(cfg.escort.massing, country)
+        if m.until is not None and m.per_day and parse_date(m.until, "until") <= parse_date(m.per_day[0].date, "date"):
+            errors.append(
+                f"escort.massing.{country}.until={m.until}: must come after the first "
+                f"escort.massing.{country}.per_day date ({m.per_day[0].date})"
+            )
+
+
+def _check_access(border: BorderConfig, errors: list[str]) -> None:
+    """Escorts pick segments by their sections' access: each line needs somewhere they can reach."""
+    for line in border.lines:
+        mine = [s for s in border.sections if s.country == line.country]
+        if mine and not any(s.access > 0 for s in mine):
+            errors.append(
+                f"border.sections: every {line.country.value} section has access=0; at least one needs access > 0"
+            )
 
 
 def _check_effective_probabilities(cfg: Config, errors: list[str]) -> None:
@@ -215,7 +236,12 @@ def run_window_warnings(cfg: Config) -> list[str]:
             if dates and not any(start <= d <= end for d in dates):
                 out.append(f"{key} on {', '.join(map(str, dates))} (none happens)")
         elif dates and dates[0] > end:
-            holds = "nothing is built" if key.startswith("fence.") else f"its first value {points[0].value:g} holds"
+            if key.startswith("fence."):
+                holds = "nothing is built"
+            elif key.startswith("escort.massing."):
+                holds = "nobody is brought"
+            else:
+                holds = f"its first value {points[0].value:g} holds"
             out.append(f"{key} from {dates[0]} ({holds})")
     return out
 
@@ -224,8 +250,9 @@ def run_window_warnings(cfg: Config) -> list[str]:
 #: so a bad value (cell_km=0) is reported once, by name, and never crashes a check that divides by it.
 CROSS_CHECKS: tuple[tuple[Callable[[Config, list[str]], None], tuple[str, ...]], ...] = (
     (lambda cfg, errors: _check_border(cfg.border, errors), ("border.",)),
-    (_check_dates, ("start_date", "days", "arrivals.", "troops.ramp.", "camps.", "fence.")),
-    (_check_misc, ("escort.",)),
+    (lambda cfg, errors: _check_access(cfg.border, errors), ("border.",)),
+    (_check_dates, ("start_date", "days", "arrivals.", "troops.ramp.", "camps.", "fence.", "escort.")),
+    (_check_misc, ("escort.", "start_date")),
     (_check_effective_probabilities, ("barriers.", "terrain.")),
 )
 

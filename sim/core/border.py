@@ -76,6 +76,7 @@ class Border:
         self.terrain = np.array(terrain, dtype=np.int8)
         self.start_x = np.array(start)
         self.length_km = np.array(length)
+        self.access = np.array(access, dtype=float)  # ease of reaching the segment from Belarus (its section's)
         self.center_x = self.start_x + self.length_km / 2
         self.access = np.array(access, dtype=np.float64)  # relative ease of reaching the segment from Belarus
         self.ids = np.arange(self.n)

@@ -43,7 +43,15 @@ FLOWS: tuple[str, ...] = (
 )
 
 #: Stocks read at midnight.
-STOCKS: tuple[str, ...] = ("in_camps", "in_zone", "guards_on_duty", "troops", "fence_km", "pushback_share")
+STOCKS: tuple[str, ...] = (
+    "in_camps",
+    "in_zone",
+    "massed",  # people at the line on the Belarusian side (at the fence or pushed back), held there or not
+    "guards_on_duty",
+    "troops",
+    "fence_km",
+    "pushback_share",
+)
 
 #: Per-segment counters.
 SEGMENT_COUNTERS: tuple[str, ...] = (

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.config.enums import Country
 from sim.config.migrant import MigrantConfig
 from sim.core.border import NO_BARRIER, Border
 from sim.core.ledger import Ledger
@@ -43,6 +44,7 @@ class Migrants:
         self.ledger = ledger
         self.day = 0
         self.groups = 0  # groups that have left the camps (numbered 1, 2, ... by `new_group`)
+        self.held_retry_hours = np.full(len(Country), cfg.retry_hours, dtype=np.int64)  # per line (massing)
 
     def _count(self, name: str, uids: np.ndarray) -> None:
         if uids.size:
@@ -95,6 +97,7 @@ class Migrants:
         p, cfg = self.people, self.cfg
         due = p.due(AT_FENCE, hour)
         tired = (p.n_attempts[due] >= cfg.max_attempts) | (hour - p.t_zone[due] >= cfg.max_zone_days * 24)
+        tired &= ~p.held[due]  # people held at the line by Belarus may not go back
         self.give_up(due[tired], hour)
         due = due[~tired]
         impatient = hour - p.t_segment[due] >= cfg.patience_hours
@@ -107,7 +110,7 @@ class Migrants:
         self.ledger.count_segments("attempts", segs)
         self.breach(uids[success], hour)
         failed = uids[~success]
-        p.t_next[failed] = hour + cfg.retry_hours
+        p.t_next[failed] = hour + np.where(p.held[failed], self.held_retry_hours[p.country[failed]], cfg.retry_hours)
         return Tries(uids, segs, success)
 
     def breach(self, uids: np.ndarray, hour: int) -> None:
@@ -176,7 +179,7 @@ class Migrants:
         p.t_next[uids] = np.where(blocked, hour + 1, hour + 1 + self.cfg.rest_hours)
         self._count("pushbacks", uids)
         self._count("blocked_returns", uids[blocked])
-        self.give_up(uids[p.n_pushbacks[uids] >= self.cfg.max_pushbacks], hour)
+        self.give_up(uids[(p.n_pushbacks[uids] >= self.cfg.max_pushbacks) & ~p.held[uids]], hour)
 
     def return_to_fence(self, hour: int) -> None:
         """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""
@@ -186,6 +189,18 @@ class Migrants:
         p.y_km[back] = 0.0
         p.t_segment[back] = hour
         p.t_next[back] = hour
+
+    def back_to_camp(self, uids: np.ndarray) -> None:
+        """Back from the line to the camps in Belarus (the caller queues them there); they leave the zone."""
+        if not uids.size:
+            return
+        p = self.people
+        p.state[uids] = int(MigrantState.IN_CAMP)
+        p.country[uids] = int(Country.BELARUS)
+        p.segment[uids] = -1
+        p.t_next[uids] = NEVER
+        p.tracked[uids] = False
+        p.y_km[uids] = 0.0
 
     def claim_asylum(self, uids: np.ndarray, hour: int) -> None:
         self._leave(uids, ASYLUM, hour, "asylum_claims")

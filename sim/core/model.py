@@ -25,7 +25,7 @@ from sim.config.validation import run_window_warnings
 from sim.core.agents import Migrant
 from sim.core.arrivals import Arrivals, Camps
 from sim.core.border import Border
-from sim.core.escorts import BelarusianEscort, SegmentChoice
+from sim.core.escorts import BelarusianEscort, EscortEffort, Massing, SegmentChoice
 from sim.core.exposure import Exposure
 from sim.core.guards.force import GuardForce, patrols_for
 from sim.core.guards.interception import Interception
@@ -87,8 +87,17 @@ class BorderModel(mesa.Model):
         self.interception = Interception(
             self.people, self.border, self.guards, self.migrants, self.policy, self.ledger, self.rng_guards
         )
-        self.choice = SegmentChoice(self.cfg.escort, self.border.n, self.cfg.escort.n_units, self.rng_escorts)
-        self.escorts = [BelarusianEscort(self, unit) for unit in range(self.cfg.escort.n_units)]
+        lines = [int(c) for c in self.border.line_offset_km]
+        self.effort = EscortEffort(self.cfg.escort, self.calendar, lines)
+        roster = self.effort.roster()
+        self.choice = SegmentChoice(self.cfg.escort, self.border, len(roster), self.rng_escorts)
+        ranks = [roster[:i].count(line) for i, line in enumerate(roster)]
+        self.escorts = [
+            BelarusianEscort(self, unit, line, rank)
+            for unit, (line, rank) in enumerate(zip(roster, ranks, strict=True))
+        ]
+        self.massing = Massing(self.cfg.escort.massing, self.calendar, lines)
+        self.massing.set_pace(self.migrants)
         self._people_with_agents = 0  # people 0.. this-1 have their Migrant agent (`create_migrant_agents`)
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -193,6 +202,8 @@ class BorderModel(mesa.Model):
         self.border.build_to(day)
         for c in EU_COUNTRIES:
             self.guards.set_level(c, float(self.policy.troops[c][day]))
+        self.effort.start_day(day)  # Belarus's units on each line today
+        self.massing.start_day(self)  # crowds brought to the line and held there, or released
         p = self.people
         zone = p.in_zone()
         waiting = zone[np.isin(p.state[zone], (MigrantState.AT_FENCE, MigrantState.PUSHED_BACK))]
@@ -209,6 +220,7 @@ class BorderModel(mesa.Model):
         self.ledger.add("camp_arrivals", self.day, int(Country.BELARUS), k)
 
     def move_escorts(self) -> None:
+        self.massing.arrive(self)
         for i in self.rng_escorts.permutation(len(self.escorts)):
             self.escorts[i].step()
 
@@ -242,6 +254,8 @@ class BorderModel(mesa.Model):
         in_camps[Country.BELARUS] = len(self.camps)
         led.record("in_camps", day, in_camps)
         led.record("in_zone", day, in_zone)
+        at_line = zone[np.isin(p.state[zone], (MigrantState.AT_FENCE, MigrantState.PUSHED_BACK))]
+        led.record("massed", day, np.bincount(p.country[at_line], minlength=len(Country)))
         led.record("guards_on_duty", day, self.guards.on_duty())
         troops, fence_km, cost = (np.zeros(len(Country)) for _ in range(3))
         for c in EU_COUNTRIES:

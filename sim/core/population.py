@@ -33,6 +33,7 @@ COLUMNS: dict[str, tuple[type, object]] = {
     "tracked": (np.bool_, False),  # seen by guards since the last breach: responders hunt them
     "breach_seen": (np.bool_, False),  # the last breach was detected (observation layer)
     "observed": (np.bool_, False),  # seen by guards since the last breach, at the line or inside (observation)
+    "held": (np.bool_, False),  # held at the line by Belarus (massing): does not give up while held
 }
 
 

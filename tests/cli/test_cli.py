@@ -45,7 +45,7 @@ def _cli_run(run_cli, out_dir, *overrides):
 def three_days(run_cli, tmp_path_factory):
     """`python -m sim.run days=3` into a fresh folder: (folder, completed process)."""
     out = tmp_path_factory.mktemp("three_days")
-    return out, _cli_run(run_cli, out, "days=3")
+    return out, _cli_run(run_cli, out, "days=3", "start_date=2021-08-01")
 
 
 def test_run_writes_the_four_outputs(three_days):
@@ -114,13 +114,13 @@ def test_overrides_from_the_issue_reach_the_run(run_cli, tmp_path):
 
 def test_same_seed_gives_byte_identical_outputs(run_cli, three_days, tmp_path):
     first = three_days[0]
-    _cli_run(run_cli, tmp_path, "days=3")
+    _cli_run(run_cli, tmp_path, "days=3", "start_date=2021-08-01")
     for name in OUTPUTS:
         assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
 
 
 def test_different_seed_gives_a_different_daily_table(run_cli, three_days, tmp_path):
-    _cli_run(run_cli, tmp_path, "days=3", "seed=1")
+    _cli_run(run_cli, tmp_path, "days=3", "start_date=2021-08-01", "seed=1")
     assert (tmp_path / "daily.csv").read_bytes() != (three_days[0] / "daily.csv").read_bytes()
 
 

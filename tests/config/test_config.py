@@ -61,7 +61,7 @@ def test_every_fence_runs_two_days(run_model, name):
 
 
 def test_scenario_choice_sets_its_inputs():
-    cfg = to_config(load_config(["scenario=wall2022"]))
+    cfg = to_config(load_config(["scenario=wall_in_2021"]))
     assert cfg.fence.name == "as_built_2022"
     assert cfg.policy.poland.pushback_from is None
     assert to_config(load_config(["scenario=surge"])).arrivals.scale == 5.0
@@ -70,12 +70,12 @@ def test_scenario_choice_sets_its_inputs():
 def test_model_without_a_config_uses_the_default_scenario():
     model = BorderModel()
     assert model.cfg.scenario == "autumn2021"
-    assert model.calendar.days == 153
+    assert model.calendar.days == 214
     assert model.hour == 0
 
 
 def test_command_line_values_override_the_scenario():
-    cfg = to_config(load_config(["scenario=wall2022", "fence=none", "troops.poland=123", "days=4"]))
+    cfg = to_config(load_config(["scenario=wall_in_2021", "fence=none", "troops.poland=123", "days=4"]))
     assert (cfg.fence.name, cfg.troops.poland, cfg.days) == ("none", 123, 4)
 
 
@@ -274,7 +274,7 @@ def test_validation_lists_every_problem_at_once():
 
 
 def test_border_with_only_the_polish_line_runs(run_model):
-    model = run_model(*ONLY_POLAND, "days=2", "troops.lithuania=2000")
+    model = run_model(*ONLY_POLAND, "days=2", "troops.lithuania=2000", "start_date=2021-10-01")
     assert model.guards.n_active[Country.LITHUANIA] == 0
     assert model.summary["lithuania"]["attempts"] == 0
     assert model.summary["poland"]["attempts"] > 0
@@ -387,14 +387,14 @@ def test_dated_inputs_outside_the_run_window_are_warned_about(caplog):
     with caplog.at_level("WARNING", logger="sim.model"):
         BorderModel(load_config(overrides))
     text = caplog.text
-    assert text.count("dated inputs outside this run (2021-08-01 + 3 days)") == 1  # one line for all of them
+    assert text.count("dated inputs outside this run (2021-06-01 + 3 days)") == 1  # one line for all of them
     assert "policy.poland.pushback_from=2030-01-01 (never applied)" in text
     assert "camps.repatriations on 2019-01-01 (none happens)" in text
-    assert "troops.ramp.poland from 2021-08-19 (its first value 0.06 holds)" in text
+    assert "escort.massing.poland.per_day from 2021-11-08 (nobody is brought)" in text
     assert "fence.rules[0].build from 2021-08-26 (nothing is built)" in text
     caplog.clear()
     with caplog.at_level("WARNING", logger="sim.model"):
-        BorderModel(load_config(["days=153"]))  # the whole season: every dated input falls inside it
+        BorderModel(load_config(["days=214"]))  # the whole season: every dated input falls inside it
     assert caplog.text == ""
 
 

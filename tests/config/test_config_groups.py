@@ -56,9 +56,9 @@ def test_each_group_s_schema_sits_in_its_own_module_of_sim_config():
 
 def test_scenarios_still_override_the_component_defaults():
     # a scenario is applied after the component groups: autumn2021 dates troop ramps and pushbacks over
-    # configs/troops/default.yaml and configs/policy/default.yaml, surge adds escort units
+    # configs/troops/default.yaml and configs/policy/default.yaml, surge scales the escort units
     base = load_config()
-    assert load_config(["scenario=surge"]).escort.n_units > base.escort.n_units
+    assert load_config(["scenario=surge"]).escort.scale > base.escort.scale
     assert base.escort.n_units == yaml.safe_load((CONFIG_DIR / "escort" / "default.yaml").read_text())["n_units"]
     assert base.troops.ramp.poland, "the default scenario's troop ramp must win over configs/troops/default.yaml"
     assert base.policy.poland.pushback_share == 0.9
@@ -120,7 +120,7 @@ def test_the_debug_group_is_one_process_a_short_run_and_debug_logging():
 
 
 def test_a_debug_run_logs_one_debug_line_per_day(tmp_path):
-    result = run_module("sim.run", "debug=default", "days=3", f"hydra.run.dir={tmp_path}")
+    result = run_module("sim.run", "debug=default", "days=3", "start_date=2021-08-01", f"hydra.run.dir={tmp_path}")
     assert result.returncode == 0, result.stderr
     lines = [line for line in (tmp_path / "run.log").read_text().splitlines() if "[DEBUG]" in line]
     assert [line.split(" - ")[1].split(":")[0] for line in lines] == ["2021-08-01", "2021-08-02", "2021-08-03"]

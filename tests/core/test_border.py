@@ -76,20 +76,21 @@ def test_autumn2021_fence_goes_up_during_the_season(border_model):
     assert (barrier[0, poland] == NO_BARRIER).all()
     assert fenced_km(-1, poland) == pytest.approx(186)
     assert (barrier[-1, poland & ~river] == razor).all()
-    assert fenced_km(0, lithuania) == pytest.approx(20)
+    assert fenced_km(0, lithuania) == 0  # the run starts on 1 Jun 2021; the wire from 10 Jul
+    assert fenced_km(61, lithuania) == pytest.approx(20)  # 1 Aug
     assert fenced_km(-1, lithuania) == pytest.approx(150)
     assert (barrier[:, river] == NO_BARRIER).all()
     assert not sensors.any()
     for country in (poland, lithuania):
         per_day = [fenced_km(d, country) for d in range(border_model.cfg.days)]
         assert (np.diff(per_day) >= 0).all()
-    # the Polish wire starts on 26 Aug 2021 (day 25) from 0 km
-    assert fenced_km(25, poland) == 0
-    assert fenced_km(40, poland) > 0
+    # the Polish wire starts on 26 Aug 2021 (day 86 from 1 Jun) from 0 km
+    assert fenced_km(86, poland) == 0
+    assert fenced_km(101, poland) > 0
 
 
 def test_build_to_puts_up_the_planned_fence(build_model):
-    model = build_model("days=60")
+    model = build_model("days=60", "start_date=2021-08-01")
     b = model.border
     assert b.fenced_km(Country.POLAND) == 0
     assert b.build_to(59) is True

@@ -11,8 +11,17 @@ from sim.config.enums import BARRIERS, TERRAINS, Country
 from sim.core.states import ZONE_STATES, MigrantState
 from sim.core.summary import TOTALS
 
+#: The season from 1 Aug 2021 with the fallback escorts serving both lines: the default scenario's window and
+#: escorts before it started on 1 Jun with Belarus's dated effort (issue 12), which these cases were written for.
+AUGUST = (
+    "start_date=2021-08-01",
+    "escort.units.poland=[]",
+    "escort.units.lithuania=[]",
+    "escort.massing.poland.per_day=[]",
+)
 #: Arrivals of 300 a day on the first two days of August 2021 and none after (the `constant` arrivals group).
 ARRIVALS_FIRST_TWO_DAYS = (
+    *AUGUST,
     "arrivals=constant",
     'arrivals.per_day=[{date:"2021-08-01",value:300},{date:"2021-08-03",value:0}]',
     "arrivals.interpolate=false",
@@ -71,7 +80,7 @@ def test_open_border_has_the_open_ground_breach_and_detection_rates(build_model)
 
 
 def test_no_fence_scenario_lets_people_through(run_model):
-    total = run_model("scenario=no_fence", "days=3").summary["total"]
+    total = run_model("scenario=no_fence", "days=3", *AUGUST).summary["total"]
     assert total["attempts"] > 0
     assert total["breaches"] > 0
     assert total["crossings"] > 0
@@ -94,7 +103,7 @@ def test_unbreachable_barriers_stop_everyone_even_when_cut(run_model, fence):
 
 
 def test_without_pushbacks_every_apprehended_person_claims_asylum(run_model):
-    summary = run_model("days=8", *pushback_policy(0)).summary
+    summary = run_model("days=8", *AUGUST, *pushback_policy(0)).summary
     for country in ("poland", "lithuania"):
         s = summary[country]
         assert s["apprehensions"] > 0, country
@@ -103,7 +112,7 @@ def test_without_pushbacks_every_apprehended_person_claims_asylum(run_model):
 
 
 def test_with_every_apprehended_person_pushed_back_nobody_claims_asylum(run_model):
-    summary = run_model("days=8", *pushback_policy(1)).summary
+    summary = run_model("days=8", *AUGUST, *pushback_policy(1)).summary
     for country in ("poland", "lithuania"):
         s = summary[country]
         assert s["pushbacks"] > 0, country
@@ -113,7 +122,11 @@ def test_with_every_apprehended_person_pushed_back_nobody_claims_asylum(run_mode
 
 def test_lithuanian_pushbacks_start_on_the_policy_date(run_model):
     model = run_model(
-        "days=12", "policy.lithuania.pushback_share=1", "policy.lithuania.pushback_from=2021-08-07", *NO_TROOP_RAMP
+        *AUGUST,
+        "days=12",
+        "policy.lithuania.pushback_share=1",
+        "policy.lithuania.pushback_from=2021-08-07",
+        *NO_TROOP_RAMP,
     )
     lt = model.daily[model.daily["country"] == "lithuania"]
     before, after = lt[lt["date"] < "2021-08-07"], lt[lt["date"] >= "2021-08-07"]
@@ -207,7 +220,7 @@ def test_escorts_never_cut_when_p_cut_is_zero(run_model):
 
 
 def test_repatriation_sends_home_people_in_camps_and_at_the_line(build_model):
-    model = build_model("days=5", 'camps.repatriations=[{date:"2021-08-04",value:1.0}]', *pushback_policy(1))
+    model = build_model("days=5", *AUGUST, 'camps.repatriations=[{date:"2021-08-04",value:1.0}]', *pushback_policy(1))
     for _ in range(3 * 24):
         model.step()
     p = model.people
@@ -229,7 +242,7 @@ def test_repatriation_sends_home_people_in_camps_and_at_the_line(build_model):
 # --- conservation and bookkeeping ------------------------------------------------------------------------------
 
 CONSERVATION_CASES = {
-    "default": (("days=10",), ("crossings", "asylum_claims", "pushbacks")),
+    "default": (("days=10", *AUGUST), ("crossings", "asylum_claims", "pushbacks")),
     "walls_cuts_pushbacks_give_ups": (
         ("days=10", "fence=steel_wall", "escort.p_cut=1", "migrant.max_pushbacks=2", *pushback_policy(1)),
         ("crossings", "pushbacks", "gave_up", "fence_cuts"),
@@ -352,7 +365,7 @@ def test_troop_level_sets_the_patrols_on_duty(run_model):
 
 def test_a_falling_troop_level_takes_patrols_off_duty(build_model):
     ramp_down = 'troops.ramp.poland=[{date:"2021-08-01",value:1},{date:"2021-08-03",value:0.1}]'
-    model = build_model("days=4", "troops.poland=15000", ramp_down)
+    model = build_model("days=4", *AUGUST, "troops.poland=15000", ramp_down)
     on_duty = []
     for _ in range(4):
         for _ in range(24):

@@ -37,6 +37,9 @@ CASE = [
     "guards.deployment=reinforce",
     "exposure.hazard_per_day=0.02",
     "days=6",
+    "start_date=2021-08-01",  # both lines busy (the default scenario starts on 1 Jun with Lithuania alone)
+    "escort.units.poland=[]",
+    "escort.units.lithuania=[]",
     "seed=3",
 ]
 

@@ -27,7 +27,7 @@ def season(run_model):
 @pytest.mark.parametrize("scenario", ["autumn2021", "surge"])
 def test_full_season_conserves_people_and_totals(season, conservation_gap, count_states, scenario):
     model = season(scenario)
-    assert model.hour == 153 * 24
+    assert model.hour == model.cfg.days * 24 == 214 * 24
     gap = conservation_gap(model.daily)
     assert (gap == 0).all(), gap[gap != 0]
     summary = model.summary
