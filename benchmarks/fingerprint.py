@@ -23,10 +23,11 @@ from update_baseline import table_hashes
 
 RUNS: dict[str, list[str]] = {
     "autumn2021": ["scenario=autumn2021"],
-    "surge_60_days": ["scenario=surge", "days=60"],
-    "wall_in_2021_weakest": ["scenario=wall_in_2021", "escort.strategy=weakest", "days=90"],
+    "surge_60_days": ["scenario=surge", "start_date=2021-09-01", "days=60"],
+    "wall_in_2021_weakest": ["scenario=wall_in_2021", "escort.strategy=weakest", "start_date=2021-08-15", "days=90"],
     "asylum_random": [
         "scenario=autumn2021",
+        "start_date=2021-09-01",
         "days=40",
         "policy.poland.pushback_share=0.2",
         "escort.strategy=random",

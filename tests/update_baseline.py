@@ -16,11 +16,14 @@ BASELINE = Path(__file__).resolve().parent / "baseline.json"
 
 #: Small runs that between them exercise fences, construction, ramps, policies, escorts and repatriation.
 CASES: dict[str, list[str]] = {
-    "autumn2021_20d": ["days=20"],
-    "autumn2021_nov": ["start_date=2021-11-10", "days=14"],
-    "no_fence_10d": ["scenario=no_fence", "days=10"],
-    "wall_in_2021_10d": ["scenario=wall_in_2021", "days=10"],
-    "weakest_reinforce_10d": ["escort.strategy=weakest", "guards.deployment=reinforce", "days=10", "seed=3"],
+    # dated from late summer: the default season starts on 1 Jun 2021 with Lithuania alone and few people
+    "autumn2021_20d": ["start_date=2021-08-15", "days=20"],  # pushbacks, troop ramp, fence building, both lines
+    "autumn2021_nov": ["start_date=2021-11-05", "days=20"],  # massing at the line, repatriation, wind-down
+    "no_fence_10d": ["scenario=no_fence", "start_date=2021-09-15", "days=10"],
+    "wall_in_2021_10d": ["scenario=wall_in_2021", "start_date=2021-09-15", "days=10"],
+    "weakest_reinforce_10d": [
+        *("escort.strategy=weakest", "guards.deployment=reinforce", "start_date=2021-09-15", "days=10", "seed=3"),
+    ],
 }
 
 

@@ -147,11 +147,11 @@ def test_higher_access_gets_more_groups():
 
 
 def test_equal_access_is_the_plain_strategy_on_the_line(build_model):
-    """Access of 2 everywhere picks exactly as access of 1: only relative access matters."""
+    """Every section's access doubled picks exactly as the config's own: only relative access matters."""
     one = build_model(*AUGUST, *units('[{date:"2021-08-01",value:3}]', '[{date:"2021-08-01",value:1}]'))
     cfg = to_config(load_config([*AUGUST, *units('[{date:"2021-08-01",value:3}]', '[{date:"2021-08-01",value:1}]')]))
     for section in cfg.border.sections:
-        section.access = 2.0
+        section.access *= 2.0
     two = BorderModel(cfg)
     one_picks, two_picks = record_picks(one), record_picks(two)
     one.run(progress=False)

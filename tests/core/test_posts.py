@@ -50,8 +50,8 @@ def test_access_is_read_per_segment_from_its_section(build_model):
 
 @pytest.fixture(scope="module")
 def pushing_run(run_model):
-    """Ten days with both countries pushing people back (the default scenario pushes back in Lithuania only)."""
-    return run_model("days=10", "policy.poland.pushback_share=0.5", "policy.poland.pushback_from=2021-08-01")
+    """Ten days of September 2021, both countries pushing people back, Belarus's units on both lines."""
+    return run_model("start_date=2021-09-01", "days=10", "policy.poland.pushback_share=0.5")
 
 
 def test_posts_table_adds_up_its_segments(pushing_run):
