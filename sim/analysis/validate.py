@@ -170,7 +170,7 @@ def read_figures(path: Path = FACTS) -> list[Figure]:
                 country=row["country"],
                 metric=row["metric"],
                 start=_date(row["period_start"]),
-                end=_date(row["period_end"]) or _date(row["period_start"]),
+                end=_date(row["period_end"]),
                 low=low,
                 high=high,
                 unit=row["unit"],
@@ -193,6 +193,8 @@ def why_not_compared(figure: Figure) -> str | None:
         return "no model output measures this"
     if figure.low is None or figure.start is None:
         return "no value or no period"
+    if figure.end is None:
+        return "no end to its period (a count since a date, to an unknown day)"
     return None
 
 
@@ -345,6 +347,11 @@ def markdown(compared: pd.DataFrame, apart: pd.DataFrame, windows: dict[str, Win
             )
         covered = int(rows["observed_in_sim_range"].sum())
         lines += ["", f"{covered} of {len(rows)} observed values lie within the simulated range over seeds.", ""]
+        misses = rows.assign(miss=np.abs(np.log(rows["ratio"].clip(lower=1e-9)))).sort_values("miss", ascending=False)
+        worst = [
+            f"{r['country']} {r['metric']} {r['period']} ({_number(r['ratio'])}x)" for _, r in misses.head(3).iterrows()
+        ]
+        lines += [f"Largest misses (simulated / observed): {'; '.join(worst)}.", ""]
     lines += [
         "## Figures not compared",
         "",

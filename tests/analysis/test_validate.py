@@ -14,7 +14,7 @@ from sim.analysis import validate as v
 D = dt.date
 
 
-def _figure(metric: str, start: D, end: D, value: str = "100", country: str = "PL", note: str = "") -> v.Figure:
+def _figure(metric: str, start: D, end: D | None, value: str = "100", country: str = "PL", note: str = "") -> v.Figure:
     low, high = v._value(value)
     return v.Figure(1, country, metric, start, end, low, high, "attempts", "a source", note)
 
@@ -53,6 +53,9 @@ def test_inputs_other_countries_and_unusable_rows_are_set_apart_with_a_reason():
         _figure("barrier_stop_rate_upper_bound", D(2023, 1, 1), D(2023, 9, 17))
     )
     assert v.why_not_compared(_figure("attempted_illegal_crossings_from_BY", D(2021, 8, 1), D(2021, 8, 31))) is None
+    since = _figure("deaths_per_activists_both_sides", D(2021, 6, 1), None)  # a count "since June 2021"
+    assert "no end" in v.why_not_compared(since)
+    assert "no end" in v.why_not_compared(next(f for f in v.read_figures() if f.metric == since.metric))
 
 
 def test_a_figure_is_compared_only_inside_the_run_window():
@@ -122,6 +125,7 @@ def test_the_command_writes_the_table_and_its_csv(tmp_path):
     assert "meant for at least 5" in result.stderr
     text = out.read_text()
     assert "`python -m sim.validate --scenarios autumn2021" in text
+    assert "Largest misses (simulated / observed):" in text
     row = next(line for line in text.splitlines() if "prevented_entries_daily" in line and "2021-08-03" in line)
     assert "| LT |" in row
     table = pd.read_csv(out.with_suffix(".csv"))
