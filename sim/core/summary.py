@@ -12,29 +12,19 @@ from typing import Protocol
 import numpy as np
 
 from sim.config.enums import EU_COUNTRIES, Country
-from sim.config.timeline import Calendar
-from sim.core.border import Border
-from sim.core.ledger import FLOWS, Ledger
+from sim.core.ledger import FLOWS
 from sim.core.observation import REPORTED, reported
 from sim.core.population import Population
 from sim.core.states import MigrantState
-from sim.core.tables import posts_table
+from sim.core.tables import RunBooks, posts_table
 
 
-class PeopleAndBooks(Protocol):
-    """What the summary reads of a run (read-only): everyone who arrived, the books, the calendar and the border."""
+class PeopleAndBooks(RunBooks, Protocol):
+    """What the summary reads of a run (read-only): what the tables read (books, calendar, border), and everyone
+    who arrived."""
 
     @property
     def people(self) -> Population: ...
-
-    @property
-    def ledger(self) -> Ledger: ...
-
-    @property
-    def calendar(self) -> Calendar: ...
-
-    @property
-    def border(self) -> Border: ...
 
 
 #: Totals summed from the daily flows.
