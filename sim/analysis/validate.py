@@ -37,9 +37,13 @@ DEFAULT_OUT = REPO / "docs" / "validation.md"
 #: The historical scenarios: the default 2021 season and the wall era.
 SCENARIOS = ("autumn2021", "year2023")
 MIN_SEEDS = 5
+#: A summed figure that starts before a run is compared over the run's part only when that is at least this share
+#: of its period (a year's total from a June start: yes; a count since 1 Jan to 22 Jun: no).
+MIN_PARTIAL = 0.5
 
 #: data/border-facts.csv country codes -> the model's country (`total` for figures over both lines or all sides).
-COUNTRY = {"PL": "poland", "LT": "lithuania", "PL_BY": "poland", "PL_LT_BY": "total", "BY": "total"}
+#: Belarus's own counts (BY) are not compared: the model does not tell deaths on the Belarusian side apart.
+COUNTRY = {"PL": "poland", "LT": "lithuania", "PL_BY": "poland", "PL_LT_BY": "total"}
 
 
 @dataclass(frozen=True)
@@ -207,13 +211,17 @@ class Window:
     end: dt.date
 
     def covers(self, figure: Figure) -> str | None:
-        """`full` when the figure's period lies inside the run, `partial` when a cumulative figure starts before
-        the run and ends inside it, None otherwise."""
+        """`full` when the figure's period lies inside the run, `partial` when a summed figure (a cumulative count,
+        a year's total) starts before the run and ends inside it with at least half of its period inside the run
+        (`MIN_PARTIAL`), None otherwise."""
         assert figure.start is not None and figure.end is not None
         if self.start <= figure.start and figure.end <= self.end:
             return "full"
-        if figure.metric.endswith("_cumulative") and figure.start < self.start <= figure.end <= self.end:
-            return "partial"
+        summed = MEASURES[figure.metric].how == "sum"
+        if summed and figure.start < self.start <= figure.end <= self.end:
+            inside = (figure.end - self.start).days + 1
+            if inside >= MIN_PARTIAL * ((figure.end - figure.start).days + 1):
+                return "partial"  # a count since a date before the run (cumulative, a year): the run's part of it
         return None
 
 

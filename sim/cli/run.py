@@ -187,7 +187,9 @@ def config_file_problem(err: BaseException) -> str | None:
     if isinstance(err, MissingConfigException) and err.missing_cfg_file and "/" in err.missing_cfg_file:
         group, name = err.missing_cfg_file.rsplit("/", 1)
         allowed = ", ".join(sorted(err.options or [])) or "none"
-        return f"{group}={name}: no such option (configs/{group}/{name}.yaml); allowed for {group}: {allowed}"
+        renamed = RENAMED.get(f"{group}/{name}")
+        hint = f"; it was renamed {group}={renamed}" if renamed else ""
+        return f"{group}={name}: no such option (configs/{group}/{name}.yaml){hint}; allowed for {group}: {allowed}"
     if isinstance(err, OverrideParseException):
         return f"cannot read the override '{err.override}': {err.message}"
     if isinstance(err, yaml.YAMLError | HydraException | OmegaConfBaseException):
@@ -196,6 +198,9 @@ def config_file_problem(err: BaseException) -> str | None:
         return text.strip()
     return None
 
+
+#: Config options that were renamed: old `group/name` -> new name (a command written for the old name says so).
+RENAMED = {"scenario/wall2022": "wall_in_2021"}
 
 #: Flags that name a config directory other than the project's `configs/` (a saved run's, for a rerun).
 CONFIG_PATH_FLAGS = ("--config-path", "-cp")

@@ -230,6 +230,11 @@ def run_window_warnings(cfg: Config) -> list[str]:
         when = getattr(cfg.policy, country).pushback_from
         if when is not None and parse_date(when, key) > end:
             out.append(f"{key}={when} (never applied)")
+        key = f"escort.massing.{country}.until"
+        plan = getattr(cfg.escort.massing, country)
+        brought = [p for p in plan.per_day if parse_date(p.date, key) <= end]
+        if brought and plan.until is not None and parse_date(plan.until, key) > end:
+            out.append(f"{key}={plan.until} (after the run: the people held are never released)")
     for key, points in dated_inputs(cfg):
         dates = [parse_date(p.date, key) for p in points]
         if key == "camps.repatriations":

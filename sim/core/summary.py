@@ -80,14 +80,16 @@ BUSIEST = 3
 
 def busiest_posts(model: PeopleAndBooks, n: int = BUSIEST) -> dict[str, list[dict]]:
     """Per EU country with a line, its `n` posts with the most reported attempts (as the Polish Border Guard ranks
-    its posts), most first, ties in north-to-south order; each with its counts from `posts.csv`."""
+    its posts), most first, ties in north-to-south order; each with its counts from `posts.csv`. Posts with no
+    reported attempt are not listed (a line where nothing happened lists none)."""
     posts = posts_table(model)
     out = {}
     for c in EU_COUNTRIES:
         mine = posts[posts["country"] == c.label]
         if mine.empty:
             continue
-        top = mine.sort_values("reported_attempts", ascending=False, kind="stable").head(n)
+        busy = mine[mine["reported_attempts"] > 0]
+        top = busy.sort_values("reported_attempts", ascending=False, kind="stable").head(n)
         out[c.label] = [
             {"post": row.post, "reported_attempts": int(row.reported_attempts), "attempts": int(row.attempts)}
             for row in top.itertuples()

@@ -45,6 +45,8 @@ def test_the_record_is_read_with_ranges_dates_and_rows():
 def test_inputs_other_countries_and_unusable_rows_are_set_apart_with_a_reason():
     assert "input" in v.why_not_compared(_figure("fence_length", D(2022, 1, 1), D(2022, 6, 30)))
     assert "input" in v.why_not_compared(_figure("soldiers_at_BY_border", D(2021, 11, 16), D(2021, 12, 1)))
+    by_own = _figure("deaths_registered_by_BY_border_service", D(2023, 1, 1), D(2023, 12, 31), country="BY")
+    assert "BY is not in the model" in v.why_not_compared(by_own)  # Belarus's side is not told apart
     assert "LV" in v.why_not_compared(_figure("prevented_entries", D(2022, 1, 1), D(2022, 12, 31), country="LV"))
     assert "DO NOT USE" in v.why_not_compared(
         _figure("prevented_entries", D(2022, 1, 1), D(2022, 1, 2), note="DO NOT USE")
@@ -64,7 +66,14 @@ def test_a_figure_is_compared_only_inside_the_run_window():
     assert window.covers(_figure("prevented_entries", D(2021, 7, 1), D(2021, 7, 31))) is None
     assert window.covers(_figure("prevented_entries", D(2021, 12, 1), D(2022, 1, 31))) is None
     cumulative = _figure("attempted_illegal_crossings_from_BY_cumulative", D(2021, 1, 1), D(2021, 10, 12))
-    assert window.covers(cumulative) == "partial"
+    assert window.covers(cumulative) is None  # only 73 of its 285 days are in the run
+    assert window.covers(_figure("prevented_entries", D(2021, 7, 1), D(2021, 8, 31))) == "partial"  # half inside
+    assert window.covers(_figure("prevented_entries", D(2021, 1, 1), D(2021, 8, 10))) is None  # mostly before
+    a_year = _figure("irregular_migrants_entered_from_BY", D(2021, 1, 1), D(2021, 12, 31), country="LT")
+    june_on = v.Window("s", D(2021, 6, 1), D(2021, 12, 31))
+    assert june_on.covers(a_year) == "partial"  # any summed count since a date before the run, not only *_cumulative
+    assert window.covers(a_year) is None  # from August the run has only 153 of its 365 days
+    assert window.covers(_figure("migrants_massed_at_Kuznica", D(2021, 7, 30), D(2021, 8, 2))) is None  # a peak
 
 
 def test_measures_sum_a_period_take_a_day_or_a_peak_for_the_figure_s_country():

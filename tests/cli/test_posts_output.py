@@ -41,12 +41,13 @@ def test_busiest_posts_in_summary_json_match_posts_csv(three_days):
     posts = pd.read_csv(three_days / "posts.csv")
     summary = json.loads((three_days / "summary.json").read_text())
     for country in ("poland", "lithuania"):
-        mine = posts[posts["country"] == country].sort_values("reported_attempts", ascending=False, kind="stable")
+        mine = posts[(posts["country"] == country) & (posts["reported_attempts"] > 0)]
+        mine = mine.sort_values("reported_attempts", ascending=False, kind="stable")
         want = [
             {"post": r.post, "reported_attempts": int(r.reported_attempts), "attempts": int(r.attempts)}
             for r in mine.head(3).itertuples()
         ]
-        assert summary[country]["busiest_posts"] == want
+        assert summary[country]["busiest_posts"] == want  # posts where nothing was reported are not listed
 
 
 def test_a_run_without_posts_csv_or_with_a_cut_one_is_incomplete(three_days, tmp_path):

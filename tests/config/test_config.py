@@ -392,6 +392,11 @@ def test_dated_inputs_outside_the_run_window_are_warned_about(caplog):
     assert "camps.repatriations on 2019-01-01 (none happens)" in text
     assert "escort.massing.poland.per_day from 2021-11-08 (nobody is brought)" in text
     assert "fence.rules[0].build from 2021-08-26 (nothing is built)" in text
+    assert "escort.massing.poland.until" not in text  # nobody is brought, so nobody is left held
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="sim.model"):
+        BorderModel(load_config(["start_date=2021-11-05", "days=5"]))  # people massed, the release after the run
+    assert "escort.massing.poland.until=2021-11-18 (after the run: the people held are never released)" in caplog.text
     caplog.clear()
     with caplog.at_level("WARNING", logger="sim.model"):
         BorderModel(load_config(["days=214"]))  # the whole season: every dated input falls inside it

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from commands import printed, run_module
 
 from sim import BorderModel, load_config
 from sim.config.compose import to_config
@@ -281,6 +282,8 @@ def test_wall_in_2021_replaces_wall2022(repo):
     assert cfg.scenario == "wall_in_2021" and cfg.fence.name == "as_built_2022"
     with pytest.raises(Exception, match="wall2022"):
         load_config(["scenario=wall2022"])
+    told = run_module("sim.run", "scenario=wall2022")
+    assert told.returncode == 2 and "it was renamed scenario=wall_in_2021" in told.stderr, printed(told)
 
 
 # --- validation of the new keys -----------------------------------------------------------------------------------

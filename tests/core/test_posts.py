@@ -91,14 +91,21 @@ def test_no_pushbacks_are_counted_on_segments_when_nobody_is_pushed_back(run_mod
     assert model.daily["apprehensions"].sum() > 0
 
 
+def test_a_line_where_nothing_happened_lists_no_busiest_post(run_model):
+    quiet = run_model("days=3")  # early June 2021: Belarus sends nobody to the Polish line yet
+    assert quiet.posts.loc[quiet.posts["country"] == "poland", "reported_attempts"].sum() == 0
+    assert quiet.summary["poland"]["busiest_posts"] == []
+    assert quiet.summary["lithuania"]["busiest_posts"]
+
+
 def test_summary_lists_each_countrys_busiest_posts(pushing_run):
     posts, summary = pushing_run.posts, pushing_run.summary
     for country in ("poland", "lithuania"):
         mine = posts[posts["country"] == country]
         busiest = summary[country]["busiest_posts"]
-        assert len(busiest) == BUSIEST
         counts = [p["reported_attempts"] for p in busiest]
-        assert counts == sorted(mine["reported_attempts"], reverse=True)[:BUSIEST]
+        busy = sorted((n for n in mine["reported_attempts"] if n > 0), reverse=True)
+        assert counts == busy[:BUSIEST] and len(busiest) == min(BUSIEST, len(busy)) > 0
         for entry in busiest:
             row = mine[mine["post"] == entry["post"]].iloc[0]
             assert (entry["reported_attempts"], entry["attempts"]) == (row["reported_attempts"], row["attempts"])
