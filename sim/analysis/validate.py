@@ -28,6 +28,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from sim.cli.io import cannot_write, write_csv, write_text
+from sim.cli.run import config_file_problem
 from sim.config import ConfigError, load_config, to_config
 from sim.config.fields import parse_date
 
@@ -408,11 +409,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except Exception as err:  # Hydra's composition errors (an unknown scenario) name the option
-        if type(err).__module__.startswith(("hydra", "omegaconf")):
-            print(f"error: {err}", file=sys.stderr)
-            return 2
-        raise
+    except Exception as err:  # a composition error (an unknown scenario), in one line as `sim.run` gives it
+        problem = config_file_problem(err)
+        if problem is None:
+            raise
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         write_text(args.out, markdown(compared, apart, windows, args.seeds, " ".join(args_list)))
         write_csv(args.out.with_suffix(".csv"), pd.concat([compared, apart], ignore_index=True))
