@@ -4,6 +4,9 @@ Segments are a column store (one numpy array per attribute, row = segment id) be
 reads breach and detection rates for thousands of tries at once. The Mesa grid carries the same facts as
 property layers (barrier type and damage on the border row, people per cell) for the visualisation and for
 notebooks; it is written from the arrays, never read in the hot loop.
+
+The grid is made on first use (`Border.grid`): its ~15,000 Mesa cells took ~0.2 s to make, most of the time of
+building a model, and a run never reads them (a calibration builds thousands of models and draws no maps).
 """
 
 from __future__ import annotations
@@ -49,7 +52,11 @@ class Border:
         self.blocked_until = np.full(self.n, -1, dtype=np.int64)
         self.p_breach = np.zeros(self.n)
         self.p_detect = np.zeros(self.n)
-        self._make_grid(random)
+        self._random = random  # the model's `random`, handed to the grid when it is made
+        self._grid: OrthogonalMooreGrid | None = None
+        self.n_cells_x = max(1, round(self.total_km / self.cell_km))
+        self.border_row = round(self.belarus_depth_km / self.cell_km)
+        self.n_cells_y = self.border_row + 1 + max(1, round(self.eu_depth_km / self.cell_km))
         self.build_to(0)
         self.refresh()  # day 0 may have no fence at all: rates must still be set
 
@@ -166,15 +173,25 @@ class Border:
                 table[:, ids] = cols
         return barrier, sensors, capex
 
-    def _make_grid(self, random) -> None:
-        self.n_cells_x = max(1, round(self.total_km / self.cell_km))
-        self.border_row = round(self.belarus_depth_km / self.cell_km)
-        self.n_cells_y = self.border_row + 1 + max(1, round(self.eu_depth_km / self.cell_km))
-        self.grid = OrthogonalMooreGrid((self.n_cells_x, self.n_cells_y), torus=False, random=random)
-        release_grid(self.grid)  # Mesa's copyreg table would keep the grid's layers for good (sim/core/mesa_compat.py)
-        # the one layer anything reads: the map's patrols per km (`sim.viz.border_map.patrols_per_km`), painted
-        # on request
-        self.guards_layer = self.grid.create_property_layer("guards", 0, int)
+    @property
+    def grid(self) -> OrthogonalMooreGrid:
+        """The Mesa grid of the border (`n_cells_x` × `n_cells_y` cells of `cell_km`), made on first use.
+
+        Making it draws no random numbers and changes no model state, so a model whose grid is never asked for
+        runs exactly as one whose grid is."""
+        if self._grid is None:
+            grid = OrthogonalMooreGrid((self.n_cells_x, self.n_cells_y), torus=False, random=self._random)
+            release_grid(grid)  # Mesa's copyreg table would keep the grid's layers for good (sim/core/mesa_compat.py)
+            # the one layer anything reads: the map's patrols per km (`sim.viz.border_map.patrols_per_km`), painted
+            # on request
+            grid.create_property_layer("guards", 0, int)
+            self._grid = grid
+        return self._grid
+
+    @property
+    def guards_layer(self):
+        """The grid's `guards` property layer: patrols per cell, painted by `paint_patrols`."""
+        return self.grid.guards  # Mesa serves a grid's property layers as attributes
 
     # --- state changes ------------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
+from mesa.discrete_space import OrthogonalMooreGrid
 from tqdm import tqdm
 
 from sim.config.compose import load_config, to_config
@@ -74,7 +75,6 @@ class BorderModel(mesa.Model):
         self.calendar = Calendar(self.cfg.start_date, self.cfg.days)
         self.hour = 0
         self.border = Border(self.cfg, self.calendar, self.random)
-        self.grid = self.border.grid
         self.policy = Policy(self.cfg, self.calendar)
         self.arrivals = Arrivals(self.cfg.arrivals, self.calendar, self.rng_arrivals)
         self.camps = Camps(self.cfg.camps, self.calendar, self.rng_camps)
@@ -115,6 +115,11 @@ class BorderModel(mesa.Model):
             else 0
             for c in EU_COUNTRIES
         }
+
+    @property
+    def grid(self) -> OrthogonalMooreGrid:
+        """The Mesa grid of the border, made on first use (`Border.grid`)."""
+        return self.border.grid
 
     # --- Mesa agents: people get their Migrant agent when a user asks for them ------------------------------------
 
