@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.config.enums import Country
 from sim.config.migrant import MigrantConfig
+from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
 from sim.core.ledger import Ledger
 from sim.core.population import NEVER, Population
@@ -34,6 +35,12 @@ class Tries:
     uids: np.ndarray
     segments: np.ndarray
     success: np.ndarray
+
+    @classmethod
+    def none(cls) -> Tries:
+        """No tries this hour."""
+        empty = np.empty(0, dtype=np.int64)
+        return cls(empty, empty, np.empty(0, dtype=bool))
 
 
 class Migrants:
@@ -94,38 +101,58 @@ class Migrants:
         """People at a fence whose turn has come give up, move on to another segment, or try once.
 
         Breach draws come from `rng` (the barriers stream), moves from `rng_move` (the migrants stream)."""
-        p, cfg = self.people, self.cfg
-        due = p.due(AT_FENCE, hour)
-        tired = (p.n_attempts[due] >= cfg.max_attempts) | (hour - p.t_zone[due] >= cfg.max_zone_days * 24)
-        tired &= ~p.held[due]  # people held at the line by Belarus may not go back
-        self.give_up(due[tired], hour)
-        due = due[~tired]
-        impatient = hour - p.t_segment[due] >= cfg.patience_hours
-        self.switch_segment(due[impatient], hour, rng_move)
-        uids = due[~impatient]
+        p, cfg, b = self.people, self.cfg, self.border
+        tired, impatient, uids = transitions.due_at_fence(
+            p.active,
+            p.state,
+            p.t_next,
+            p.n_attempts,
+            p.t_zone,
+            p.t_segment,
+            p.held,  # people held at the line by Belarus may not go back
+            hour,
+            AT_FENCE,
+            cfg.max_attempts,
+            cfg.max_zone_days * 24,
+            cfg.patience_hours,
+        )
+        self.give_up(tired, hour)
+        self.switch_segment(impatient, hour, rng_move)
+        if not uids.size:
+            return Tries.none()
+        success = transitions.try_once(
+            uids,
+            rng.random(uids.size),
+            p.segment,
+            b.p_breach,
+            b.barrier,
+            b.bar_delay_hours,
+            b.walk_factor,
+            cfg.walk_kmh_eu,
+            p.country,
+            p.held,
+            self.held_retry_hours,
+            cfg.retry_hours,
+            hour,
+            IN_EU,
+            p.state,
+            p.y_km,
+            p.tracked,
+            p.breach_seen,
+            p.observed,
+            p.n_attempts,
+            p.t_next,
+        )
         segs = p.segment[uids]
-        success = rng.random(uids.size) < self.border.p_breach[segs]
-        p.n_attempts[uids] += 1
         self._count("attempts", uids)
         self.ledger.count_segments("attempts", segs)
-        self.breach(uids[success], hour)
-        failed = uids[~success]
-        p.t_next[failed] = hour + np.where(p.held[failed], self.held_retry_hours[p.country[failed]], cfg.retry_hours)
+        self._count_breaches(uids[success], segs[success])
         return Tries(uids, segs, success)
 
-    def breach(self, uids: np.ndarray, hour: int) -> None:
-        """Through the fence: held at the line for the barrier's delay, then walking inland."""
-        p = self.people
-        segs = p.segment[uids]
-        delay = self.border.delay_hours(segs)
-        whole = np.floor(delay)
-        p.state[uids] = IN_EU
-        # whole hours of delay wait at the line; the fraction is walked off the first hour's progress
-        p.y_km[uids] = -(delay - whole) * self.cfg.walk_kmh_eu * self.border.walk_factor[segs]
-        p.tracked[uids] = False
-        p.breach_seen[uids] = False
-        p.observed[uids] = False
-        p.t_next[uids] = hour + 1 + whole.astype(np.int64)
+    def _count_breaches(self, uids: np.ndarray, segs: np.ndarray) -> None:
+        """Count breaches through the fence (`transitions.try_once` moved the people through): `uids` at `segs`."""
+        if not uids.size:
+            return
         self._count("breaches", uids)
         self._count("barrier_breaches", uids[self.border.barrier[segs] != NO_BARRIER])
         self.ledger.count_segments("breaches", segs)
@@ -157,9 +184,20 @@ class Migrants:
     def walk_inside(self, hour: int) -> np.ndarray:
         """People inside the EU zone walk inland; reaching the interior line is a crossing."""
         p, b = self.people, self.border
-        walking = p.due(IN_EU, hour)
-        p.y_km[walking] += self.cfg.walk_kmh_eu * b.walk_factor[p.segment[walking]]
-        crossed = walking[p.y_km[walking] >= b.eu_depth_km - 1e-9]
+        crossed = transitions.walk_inland(
+            p.active,
+            p.state,
+            p.t_next,
+            p.segment,
+            p.y_km,
+            b.walk_factor,
+            self.cfg.walk_kmh_eu,
+            b.eu_depth_km,
+            hour,
+            IN_EU,
+        )
+        if not crossed.size:
+            return crossed
         # seen after a barrier breach and not caught: the 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
         self._count(
             "barrier_escapes_seen", crossed[p.observed[crossed] & (b.barrier[p.segment[crossed]] != NO_BARRIER)]
@@ -184,11 +222,7 @@ class Migrants:
     def return_to_fence(self, hour: int) -> None:
         """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""
         p = self.people
-        back = p.due(PUSHED_BACK, hour)
-        p.state[back] = AT_FENCE
-        p.y_km[back] = 0.0
-        p.t_segment[back] = hour
-        p.t_next[back] = hour
+        transitions.return_to_fence(p.active, p.state, p.t_next, p.y_km, p.t_segment, hour, PUSHED_BACK, AT_FENCE)
 
     def back_to_camp(self, uids: np.ndarray) -> None:
         """Back from the line to the camps in Belarus (the caller queues them there); they leave the zone."""

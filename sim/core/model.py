@@ -231,6 +231,8 @@ class BorderModel(mesa.Model):
 
     def move_migrants(self) -> Tries:
         self.people.prune()
+        if not self.people.active.size:  # nobody out in the zone (a quarter of a season's hours): nothing to do
+            return Tries.none()
         self.migrants.return_to_fence(self.hour)
         tries = self.migrants.try_fences(self.hour, self.rng_barriers, self.rng_migrants)
         self.migrants.walk_inside(self.hour)
@@ -241,6 +243,9 @@ class BorderModel(mesa.Model):
         g = self.guards
         g.advance(self.hour)
         g.patrol(self.rng_guards)
+        if not self.people.active.size:  # nobody out in the zone: nobody to see, lose or take, and nothing drawn
+            self.interception.nobody_found()
+            return
         tracked = self.interception.detect(tries, g.sight_probability(), self.day)
         # people deep inland are out of reach; some pursuits lose their person this hour
         hunted = self.interception.lose_contact(self.interception.in_reach(tracked), self.hour, self.day)

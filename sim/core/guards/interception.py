@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
 from sim.core.guards.force import GuardForce
 from sim.core.ledger import Ledger
@@ -47,36 +48,40 @@ class Interception:
         Returns the uids of everyone tracked inside the zone (int64), this hour's breachers seen among them.
         """
         p, b, rng, led = self.people, self.border, self.rng, self.ledger
-        p_patrol = p_sight[tries.segments]
-        p_seen = 1 - (1 - b.p_detect[tries.segments]) * (1 - p_patrol)
-        draw = rng.random(tries.uids.size)
-        seen = draw < p_seen
-        # one draw per try: below p_patrol (<= p_seen) the patrols in sight saw it themselves, and a failed try
-        # they see is a person they meet and turn back at the line; the rest of `seen` is barrier or sensors only
-        met = draw < p_patrol
-        led.count("detected_attempts", day, p.country[tries.uids[seen]])
-        failed = ~tries.success
-        led.count("turned_back_at_line", day, p.country[tries.uids[seen & failed]])
-        led.count("stopped_at_line", day, p.country[tries.uids[met & failed]])
-        led.count_segments("stopped_at_line", tries.segments[met & failed])
-        breached = tries.uids[seen & tries.success]
-        p.tracked[breached] = True
-        p.breach_seen[breached] = True
-        p.observed[breached] = True
-        self.guards.remember_breaches(p.segment[breached])
-        inside = p.in_state(IN_EU)
+        breached = tries.uids[:0]
+        if tries.uids.size:
+            # one draw per try: below p_patrol (<= p_seen) the patrols in sight saw it themselves, and a failed try
+            # they see is a person they meet and turn back at the line; the rest of `seen` is barrier or sensors
+            seen, met = transitions.see_tries(tries.segments, rng.random(tries.uids.size), b.p_detect, p_sight)
+            led.count("detected_attempts", day, p.country[tries.uids[seen]])
+            failed = ~tries.success
+            led.count("turned_back_at_line", day, p.country[tries.uids[seen & failed]])
+            led.count("stopped_at_line", day, p.country[tries.uids[met & failed]])
+            led.count_segments("stopped_at_line", tries.segments[met & failed])
+            breached = tries.uids[seen & tries.success]
+            p.tracked[breached] = True
+            p.breach_seen[breached] = True
+            p.observed[breached] = True
+            self.guards.remember_breaches(p.segment[breached])
+            found = tries.uids[seen]
         # those who breached this hour already had their draw at the line
-        tried = np.zeros(p.n, dtype=bool)
-        tried[tries.uids] = True
-        untracked = inside[~p.tracked[inside] & ~tried[inside]]
+        inside, untracked = transitions.inside_unseen(p.active, p.state, p.tracked, tries.uids, IN_EU)
         spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
-        p.tracked[spotted] = True
-        p.observed[spotted] = True
-        found = np.concatenate([tries.uids[seen], spotted])
+        if spotted.size:
+            p.tracked[spotted] = True
+            p.observed[spotted] = True
+        if tries.uids.size:
+            found = np.concatenate([found, spotted])
+            self._found = np.concatenate([breached, spotted])
+        else:
+            found = self._found = spotted
         led.count("detections", day, p.country[found])
         led.count_segments("detections", p.segment[found])
-        self._found = np.concatenate([breached, spotted])
         return inside[p.tracked[inside]]
+
+    def nobody_found(self) -> None:
+        """An hour with nobody out in the zone: what `detect` would have found (nobody), without its work."""
+        self._found = self._found[:0]
 
     def in_reach(self, tracked: np.ndarray) -> np.ndarray:
         """The tracked people (uids) the guards still hunt: those less than `reach_share` × `eu_depth_km` inland.
@@ -123,6 +128,8 @@ class Interception:
         asylum (a pushback where escorts block the segment sends the person straight back to the fence)."""
         p, rng, led = self.people, self.rng, self.ledger
         catch = self.guards.apprehend(p, hunted, hour, rng)
+        if not catch.uids.size:  # nobody taken: nothing to count, and no pushback draws
+            return
         led.count("apprehensions", day, p.country[catch.uids])
         led.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
         led.count_segments("apprehensions", catch.segments)

@@ -1,0 +1,196 @@
+"""People's hourly transitions at the line and inside the EU zone, compiled: who goes back to the fence, who is due
+at a fence (giving up, moving on or trying), what a try does, who walks inland and crosses, who is seen.
+
+Why compiled: these run every hour over the few hundred people out in the zone. As numpy each was a dozen calls or
+more on small arrays (a selection, then a fancy index and an assignment per column), each paying numpy's fixed
+cost, and together about a third of a full season. One pass over the people in numba does the same arithmetic in
+the same order, so the results are the same to the bit; `tests/core/test_transitions.py` checks each function
+against the numpy code it replaced.
+
+Random draws stay outside: `Migrants.try_fences` and `Interception.detect` draw from their streams, as before, and
+pass the draws in (one per person, in ascending uid order, as the numpy code drew them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.jit import compiled
+
+
+@compiled
+def return_to_fence(
+    active: np.ndarray,
+    state: np.ndarray,
+    t_next: np.ndarray,
+    y_km: np.ndarray,
+    t_segment: np.ndarray,
+    hour: int,
+    pushed_back: int,
+    at_fence: int,
+) -> None:
+    """The active people `pushed_back` whose timer has come are `at_fence` again, on the line, from this hour."""
+    for uid in active:
+        if state[uid] == pushed_back and t_next[uid] <= hour:
+            state[uid] = at_fence
+            y_km[uid] = 0.0
+            t_segment[uid] = hour
+            t_next[uid] = hour
+
+
+@compiled
+def due_at_fence(
+    active: np.ndarray,
+    state: np.ndarray,
+    t_next: np.ndarray,
+    n_attempts: np.ndarray,
+    t_zone: np.ndarray,
+    t_segment: np.ndarray,
+    held: np.ndarray,
+    hour: int,
+    at_fence: int,
+    max_attempts: int,
+    max_zone_hours: float,
+    patience_hours: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The active people `at_fence` whose turn has come, in three groups (each ascending by uid):
+
+    - tired: `max_attempts` tries made, or `max_zone_hours` since leaving the camps, and not held by Belarus;
+    - impatient: the others who reached their segment `patience_hours` ago or more (they move on);
+    - trying: everyone else due (they try the fence this hour).
+    """
+    tired = np.empty(active.size, dtype=np.int64)
+    impatient = np.empty(active.size, dtype=np.int64)
+    trying = np.empty(active.size, dtype=np.int64)
+    n_tired = n_impatient = n_trying = 0
+    for uid in active:
+        if state[uid] != at_fence or t_next[uid] > hour:
+            continue
+        if (n_attempts[uid] >= max_attempts or hour - t_zone[uid] >= max_zone_hours) and not held[uid]:
+            tired[n_tired] = uid
+            n_tired += 1
+        elif hour - t_segment[uid] >= patience_hours:
+            impatient[n_impatient] = uid
+            n_impatient += 1
+        else:
+            trying[n_trying] = uid
+            n_trying += 1
+    return tired[:n_tired], impatient[:n_impatient], trying[:n_trying]
+
+
+@compiled
+def try_once(
+    uids: np.ndarray,
+    draws: np.ndarray,
+    segment: np.ndarray,
+    p_breach: np.ndarray,
+    barrier: np.ndarray,
+    delay_hours: np.ndarray,
+    walk_factor: np.ndarray,
+    walk_kmh_eu: float,
+    country: np.ndarray,
+    held: np.ndarray,
+    held_retry_hours: np.ndarray,
+    retry_hours: int,
+    hour: int,
+    in_eu: int,
+    state: np.ndarray,
+    y_km: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    observed: np.ndarray,
+    n_attempts: np.ndarray,
+    t_next: np.ndarray,
+) -> np.ndarray:
+    """Each person of `uids` tries their segment's fence once: through when their draw is below the segment's
+    `p_breach`. Returns whether each got through.
+
+    Through: `in_eu`, held at the line for the barrier's whole hours of delay, the fraction walked off the first
+    hour's progress (a negative `y_km`), untracked and unseen so far. Not through: next try after the retry
+    interval (their line's massing interval for people held by Belarus).
+    """
+    success = np.empty(uids.size, dtype=np.bool_)
+    for i in range(uids.size):
+        uid = uids[i]
+        s = segment[uid]
+        n_attempts[uid] += 1
+        success[i] = draws[i] < p_breach[s]
+        if success[i]:
+            delay = delay_hours[barrier[s]]
+            whole = np.floor(delay)
+            state[uid] = in_eu
+            y_km[uid] = -(delay - whole) * walk_kmh_eu * walk_factor[s]
+            tracked[uid] = False
+            breach_seen[uid] = False
+            observed[uid] = False
+            t_next[uid] = hour + 1 + np.int64(whole)
+        else:
+            t_next[uid] = hour + (held_retry_hours[country[uid]] if held[uid] else retry_hours)
+    return success
+
+
+@compiled
+def walk_inland(
+    active: np.ndarray,
+    state: np.ndarray,
+    t_next: np.ndarray,
+    segment: np.ndarray,
+    y_km: np.ndarray,
+    walk_factor: np.ndarray,
+    walk_kmh_eu: float,
+    eu_depth_km: float,
+    hour: int,
+    in_eu: int,
+) -> np.ndarray:
+    """The active people `in_eu` whose timer has come walk one hour inland (`walk_kmh_eu` × their segment's
+    terrain factor); returns those who reach the interior line (`eu_depth_km`, to within 1e-9 km), ascending."""
+    crossed = np.empty(active.size, dtype=np.int64)
+    n = 0
+    for uid in active:
+        if state[uid] == in_eu and t_next[uid] <= hour:
+            y_km[uid] += walk_kmh_eu * walk_factor[segment[uid]]
+            if y_km[uid] >= eu_depth_km - 1e-9:
+                crossed[n] = uid
+                n += 1
+    return crossed[:n]
+
+
+@compiled
+def see_tries(
+    segments: np.ndarray, draws: np.ndarray, p_detect: np.ndarray, p_sight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which tries at the line are seen, and which of them by the patrols in sight (`met`), from one draw each.
+
+    A try at segment s is seen with 1 - (1 - p_detect[s]) (1 - p_sight[s]) (the barrier, its sensors or patrols);
+    a draw below p_sight[s] (<= the former) is one the patrols saw themselves."""
+    seen = np.empty(segments.size, dtype=np.bool_)
+    met = np.empty(segments.size, dtype=np.bool_)
+    for i in range(segments.size):
+        s = segments[i]
+        p_patrol = p_sight[s]
+        seen[i] = draws[i] < 1 - (1 - p_detect[s]) * (1 - p_patrol)
+        met[i] = draws[i] < p_patrol
+    return seen, met
+
+
+@compiled
+def inside_unseen(
+    active: np.ndarray, state: np.ndarray, tracked: np.ndarray, tried: np.ndarray, in_eu: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The active people `in_eu` (ascending), and those of them nobody tracks who did not try the fence this hour
+    (`tried`: this hour's tries, uids): the people patrols may spot inside."""
+    just_tried = np.zeros(state.size, dtype=np.bool_)
+    for uid in tried:
+        just_tried[uid] = True
+    inside = np.empty(active.size, dtype=np.int64)
+    untracked = np.empty(active.size, dtype=np.int64)
+    n_inside = n_untracked = 0
+    for uid in active:
+        if state[uid] != in_eu:
+            continue
+        inside[n_inside] = uid
+        n_inside += 1
+        if not tracked[uid] and not just_tried[uid]:
+            untracked[n_untracked] = uid
+            n_untracked += 1
+    return inside[:n_inside], untracked[:n_untracked]
