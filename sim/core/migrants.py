@@ -209,15 +209,26 @@ class Migrants:
     def push_back(self, uids: np.ndarray, hour: int, blocked: np.ndarray) -> None:
         """Set down on the Belarusian side; rest, or be forced straight back where escorts block the way.
         Those pushed back `max_pushbacks` times give up."""
-        p = self.people
-        p.state[uids] = PUSHED_BACK
-        p.n_pushbacks[uids] += 1
-        p.tracked[uids] = False
-        p.y_km[uids] = -0.5
-        p.t_next[uids] = np.where(blocked, hour + 1, hour + 1 + self.cfg.rest_hours)
+        if not uids.size:
+            return
+        p, cfg = self.people, self.cfg
+        worn_out = transitions.push_back(
+            uids,
+            blocked,
+            hour,
+            cfg.rest_hours,
+            cfg.max_pushbacks,
+            PUSHED_BACK,
+            p.state,
+            p.n_pushbacks,
+            p.tracked,
+            p.y_km,
+            p.t_next,
+            p.held,
+        )
         self._count("pushbacks", uids)
         self._count("blocked_returns", uids[blocked])
-        self.give_up(uids[(p.n_pushbacks[uids] >= self.cfg.max_pushbacks) & ~p.held[uids]], hour)
+        self.give_up(worn_out, hour)
 
     def return_to_fence(self, hour: int) -> None:
         """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""

@@ -246,7 +246,7 @@ class BorderModel(mesa.Model):
         if not self.people.active.size:  # nobody out in the zone: nobody to see, lose or take, and nothing drawn
             self.interception.nobody_found()
             return
-        tracked = self.interception.detect(tries, g.sight_probability(), self.day)
+        tracked = self.interception.detect(tries, None, self.day)  # patrols' sight worked out if needed
         # people deep inland are out of reach; some pursuits lose their person this hour
         hunted = self.interception.lose_contact(self.interception.in_reach(tracked), self.hour, self.day)
         # every segment with hunted people keeps its responders

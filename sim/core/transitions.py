@@ -194,3 +194,36 @@ def inside_unseen(
             untracked[n_untracked] = uid
             n_untracked += 1
     return inside[:n_inside], untracked[:n_untracked]
+
+
+@compiled
+def push_back(
+    uids: np.ndarray,
+    blocked: np.ndarray,
+    hour: int,
+    rest_hours: int,
+    max_pushbacks: int,
+    pushed_back: int,
+    state: np.ndarray,
+    n_pushbacks: np.ndarray,
+    tracked: np.ndarray,
+    y_km: np.ndarray,
+    t_next: np.ndarray,
+    held: np.ndarray,
+) -> np.ndarray:
+    """People set down on the Belarusian side (`pushed_back`, untracked, 0.5 km from the line), back at the fence
+    next hour where escorts block the way (`blocked`), else after `rest_hours`. Returns those pushed back
+    `max_pushbacks` times or more and not held by Belarus (they give up), in the order of `uids`."""
+    worn_out = np.empty(uids.size, dtype=np.int64)
+    n = 0
+    for i in range(uids.size):
+        uid = uids[i]
+        state[uid] = pushed_back
+        n_pushbacks[uid] += 1
+        tracked[uid] = False
+        y_km[uid] = -0.5
+        t_next[uid] = hour + 1 if blocked[i] else hour + 1 + rest_hours
+        if n_pushbacks[uid] >= max_pushbacks and not held[uid]:
+            worn_out[n] = uid
+            n += 1
+    return worn_out[:n]

@@ -3,7 +3,8 @@
 Why compiled: both run every hour over all ~2,000 patrols; as numpy they were a dozen calls on small arrays
 (a stable sort among them), each paying numpy's fixed cost. The random part of apprehension (who is eligible, in
 which order) stays in `GuardForce.apprehend`, drawn from the guards' stream as before.
-`tests/core/test_optimisations.py` checks both functions against the numpy code they replaced.
+`tests/core/test_optimisations.py` checks `arrived_responders` and `take_in` against the numpy code they replaced,
+`tests/core/test_transitions.py` checks `within_capacity` and `first_in_line`.
 """
 
 from __future__ import annotations
@@ -53,3 +54,39 @@ def take_in(
             leaving[s] += 1
             state[row] = handling
             t_busy_until[row] = busy_until
+
+
+@compiled
+def within_capacity(candidates: np.ndarray, segment: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates (uids, in their order) whose segment has responders able to take people this hour
+    (`capacity[segment] > 0`), and their segments."""
+    uids = np.empty(candidates.size, dtype=np.int64)
+    segs = np.empty(candidates.size, dtype=np.int64)
+    n = 0
+    for uid in candidates:
+        s = segment[uid]
+        if capacity[s] > 0:
+            uids[n] = uid
+            segs[n] = s
+            n += 1
+    return uids[:n], segs[:n]
+
+
+@compiled
+def first_in_line(
+    uids: np.ndarray, segs: np.ndarray, order: np.ndarray, capacity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The people taken: `order` sorts the candidates (`uids` at `segs`) by segment, and at each segment the first
+    `capacity[segment]` of them in that order are taken. Returns their uids and segments, in that order."""
+    taken = np.empty(order.size, dtype=np.int64)
+    taken_segs = np.empty(order.size, dtype=np.int64)
+    n = 0
+    rank = 0
+    for i in range(order.size):
+        s = segs[order[i]]
+        rank = rank + 1 if i > 0 and s == segs[order[i - 1]] else 0
+        if rank < capacity[s]:
+            taken[n] = uids[order[i]]
+            taken_segs[n] = s
+            n += 1
+    return taken[:n], taken_segs[:n]

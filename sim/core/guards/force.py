@@ -271,18 +271,14 @@ class GuardForce:
         if not arrived.size or not candidates.size:
             return empty
         capacity = per_segment * self.cfg.capacity_per_hour
-        segs = people.segment[candidates]
-        candidates, segs = candidates[capacity[segs] > 0], segs[capacity[segs] > 0]
+        candidates, segs = catch.within_capacity(candidates, people.segment, capacity)
         eligible = rng.random(candidates.size) < self.cfg.p_apprehend
         candidates, segs = candidates[eligible], segs[eligible]
         if not candidates.size:
             return empty
+        # in a random order at each segment, as many as its responders can take
         order = np.lexsort((rng.random(candidates.size), segs))
-        candidates, segs = candidates[order], segs[order]
-        first = np.searchsorted(segs, segs, side="left")
-        rank = np.arange(segs.size) - first
-        caught = rank < capacity[segs]
-        taken = Catch(candidates[caught], segs[caught])
+        taken = Catch(*catch.first_in_line(candidates, segs, order, capacity))
         # as many responders as the catch needs leave to handle it; the others keep hunting
         catch.take_in(
             arrived,

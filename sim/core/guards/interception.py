@@ -41,13 +41,18 @@ class Interception:
         self._found = np.empty(0, dtype=np.int64)
         self._found_mask = np.zeros(people.capacity, dtype=bool)
 
-    def detect(self, tries: Tries, p_sight: np.ndarray, day: int) -> np.ndarray:
+    def detect(self, tries: Tries, p_sight: np.ndarray | None, day: int) -> np.ndarray:
         """Tries at the line are seen by the barrier, its sensors or patrols in sight; people inside the EU zone
-        nobody tracks yet may be spotted by patrols (`p_sight`: chance per segment, shape (n_segments,)).
+        nobody tracks yet may be spotted by patrols (`p_sight`: chance per segment, shape (n_segments,); None:
+        the guards' `sight_probability()`, worked out only in an hour when someone can be seen).
 
         Returns the uids of everyone tracked inside the zone (int64), this hour's breachers seen among them.
         """
         p, b, rng, led = self.people, self.border, self.rng, self.ledger
+        # those who tried this hour had their draw at the line (and those who got through are not tracked yet)
+        inside, untracked = transitions.inside_unseen(p.active, p.state, p.tracked, tries.uids, IN_EU)
+        if p_sight is None and (tries.uids.size or untracked.size):
+            p_sight = self.guards.sight_probability()
         breached = tries.uids[:0]
         if tries.uids.size:
             # one draw per try: below p_patrol (<= p_seen) the patrols in sight saw it themselves, and a failed try
@@ -64,10 +69,9 @@ class Interception:
             p.observed[breached] = True
             self.guards.remember_breaches(p.segment[breached])
             found = tries.uids[seen]
-        # those who breached this hour already had their draw at the line
-        inside, untracked = transitions.inside_unseen(p.active, p.state, p.tracked, tries.uids, IN_EU)
-        spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
-        if spotted.size:
+        spotted = untracked
+        if untracked.size:
+            spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
             p.tracked[spotted] = True
             p.observed[spotted] = True
         if tries.uids.size:
@@ -130,12 +134,12 @@ class Interception:
         catch = self.guards.apprehend(p, hunted, hour, rng)
         if not catch.uids.size:  # nobody taken: nothing to count, and no pushback draws
             return
-        led.count("apprehensions", day, p.country[catch.uids])
-        led.count("apprehended_unseen", day, p.country[catch.uids[~p.breach_seen[catch.uids]]])
+        country = p.country[catch.uids]
+        led.count("apprehensions", day, country)
+        led.count("apprehended_unseen", day, country[~p.breach_seen[catch.uids]])
         led.count_segments("apprehensions", catch.segments)
-        over = self.border.barrier[catch.segments] != NO_BARRIER
-        led.count("barrier_apprehensions", day, p.country[catch.uids[over]])
-        push = rng.random(catch.uids.size) < self.policy.share_table(day)[p.country[catch.uids]]
+        led.count("barrier_apprehensions", day, country[self.border.barrier[catch.segments] != NO_BARRIER])
+        push = rng.random(catch.uids.size) < self.policy.share_table(day)[country]
         led.count_segments("pushbacks", catch.segments[push])
         blocked = self.border.blocked_until[catch.segments[push]] > hour
         self.migrants.push_back(catch.uids[push], hour, blocked)
