@@ -157,20 +157,51 @@ def walk_inland(
 
 @compiled
 def see_tries(
-    segments: np.ndarray, draws: np.ndarray, p_detect: np.ndarray, p_sight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which tries at the line are seen, and which of them by the patrols in sight (`met`), from one draw each.
+    uids: np.ndarray,
+    segments: np.ndarray,
+    success: np.ndarray,
+    draws: np.ndarray,
+    p_detect: np.ndarray,
+    p_sight: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    observed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which tries at the line (`uids` at `segments`, `success`: through the fence) are seen, from one draw each.
 
     A try at segment s is seen with 1 - (1 - p_detect[s]) (1 - p_sight[s]) (the barrier, its sensors or patrols);
-    a draw below p_sight[s] (<= the former) is one the patrols saw themselves."""
-    seen = np.empty(segments.size, dtype=np.bool_)
-    met = np.empty(segments.size, dtype=np.bool_)
-    for i in range(segments.size):
-        s = segments[i]
+    a draw below p_sight[s] (<= the former) is one the patrols in sight saw themselves: a failed try they see is a
+    person they meet and turn back at the line ("stopped"). Those seen getting through are tracked, their breach
+    seen and they observed.
+
+    Returns (each in the order of `uids`): the tries seen (uids), the failed tries seen (uids), the failed tries
+    met by patrols (uids), and those seen getting through (uids).
+    """
+    seen = np.empty(uids.size, dtype=np.int64)
+    turned_back = np.empty(uids.size, dtype=np.int64)
+    stopped = np.empty(uids.size, dtype=np.int64)
+    breached = np.empty(uids.size, dtype=np.int64)
+    n_seen = n_turned_back = n_stopped = n_breached = 0
+    for i in range(uids.size):
+        s, uid = segments[i], uids[i]
         p_patrol = p_sight[s]
-        seen[i] = draws[i] < 1 - (1 - p_detect[s]) * (1 - p_patrol)
-        met[i] = draws[i] < p_patrol
-    return seen, met
+        if not draws[i] < 1 - (1 - p_detect[s]) * (1 - p_patrol):
+            continue
+        seen[n_seen] = uid
+        n_seen += 1
+        if success[i]:
+            tracked[uid] = True
+            breach_seen[uid] = True
+            observed[uid] = True
+            breached[n_breached] = uid
+            n_breached += 1
+        else:
+            turned_back[n_turned_back] = uid
+            n_turned_back += 1
+            if draws[i] < p_patrol:
+                stopped[n_stopped] = uid
+                n_stopped += 1
+    return seen[:n_seen], turned_back[:n_turned_back], stopped[:n_stopped], breached[:n_breached]
 
 
 @compiled

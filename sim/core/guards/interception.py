@@ -55,27 +55,29 @@ class Interception:
             p_sight = self.guards.sight_probability()
         breached = tries.uids[:0]
         if tries.uids.size:
-            # one draw per try: below p_patrol (<= p_seen) the patrols in sight saw it themselves, and a failed try
-            # they see is a person they meet and turn back at the line; the rest of `seen` is barrier or sensors
-            seen, met = transitions.see_tries(tries.segments, rng.random(tries.uids.size), b.p_detect, p_sight)
-            led.count("detected_attempts", day, p.country[tries.uids[seen]])
-            failed = ~tries.success
-            led.count("turned_back_at_line", day, p.country[tries.uids[seen & failed]])
-            led.count("stopped_at_line", day, p.country[tries.uids[met & failed]])
-            led.count_segments("stopped_at_line", tries.segments[met & failed])
-            breached = tries.uids[seen & tries.success]
-            p.tracked[breached] = True
-            p.breach_seen[breached] = True
-            p.observed[breached] = True
+            seen, turned_back, stopped, breached = transitions.see_tries(
+                tries.uids,
+                tries.segments,
+                tries.success,
+                rng.random(tries.uids.size),
+                b.p_detect,
+                p_sight,
+                p.tracked,
+                p.breach_seen,
+                p.observed,
+            )
+            led.count("detected_attempts", day, p.country[seen])
+            led.count("turned_back_at_line", day, p.country[turned_back])
+            led.count("stopped_at_line", day, p.country[stopped])
+            led.count_segments("stopped_at_line", p.segment[stopped])
             self.guards.remember_breaches(p.segment[breached])
-            found = tries.uids[seen]
         spotted = untracked
         if untracked.size:
             spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
             p.tracked[spotted] = True
             p.observed[spotted] = True
         if tries.uids.size:
-            found = np.concatenate([found, spotted])
+            found = np.concatenate([seen, spotted])
             self._found = np.concatenate([breached, spotted])
         else:
             found = self._found = spotted
