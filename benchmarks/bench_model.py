@@ -25,6 +25,7 @@ this machine; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import resource
 import time
@@ -39,6 +40,8 @@ from sim import BorderModel, load_config
 from sim.cli.io import write_json
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+#: Keys of results.json that other benchmarks write (`bench_seasons.py`); kept when this one writes the file.
+OTHERS = ("seasons",)
 
 
 def agent_hours(model: BorderModel) -> int:
@@ -210,7 +213,9 @@ def main() -> None:
             f"(a reduced run of {days} days: the targets are for full seasons. Early August has few people, so the "
             "fixed hourly cost of the patrols weighs more against (c) than over a season.)"
         )
-    write_json(args.out, results)
+    # keep what other benchmarks wrote into the file (bench_seasons.py's `seasons`)
+    kept = {k: v for k, v in json.loads(args.out.read_text()).items() if k in OTHERS} if args.out.exists() else {}
+    write_json(args.out, {**kept, **results})
     print(f"wrote {args.out}")
 
 

@@ -48,6 +48,7 @@ def test_limit_moves_to_a_uniform_neighbour_of_a_moore_grid(repo):
 
 def test_bench_script_writes_the_ratios_the_issue_asks_for(repo, tmp_path):
     out = tmp_path / "results.json"
+    out.write_text(json.dumps({"seasons": {"single": {"best_seconds": 0.5}}, "stale": 1}))
     result = subprocess.run(
         [
             sys.executable,
@@ -74,3 +75,26 @@ def test_bench_script_writes_the_ratios_the_issue_asks_for(repo, tmp_path):
         assert b["agents"] == c["agents"] == round(a["mean_agents"])
         assert a["agent_hours"] > 0 and a["peak_traced_memory_mb"] > 0
     assert "ratio_vs_reference" in result.stdout
+    # bench_seasons.py's results stay; nothing else of the old file does
+    assert data["seasons"] == {"single": {"best_seconds": 0.5}} and "stale" not in data
+
+
+def test_seasons_bench_writes_seasons_per_hour_and_keeps_the_other_results(repo, tmp_path):
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps({"ratio_vs_limit": 0.2}))
+    args = ["--workers", "2", "--seasons", "1", "--single", "2", "--days", "2", "--out", str(out)]
+    result = subprocess.run(
+        [sys.executable, str(repo / "benchmarks" / "bench_seasons.py"), *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(out.read_text())
+    assert data["ratio_vs_limit"] == 0.2  # bench_model.py's results stay
+    par, one = data["seasons"]["parallel"], data["seasons"]["single"]
+    assert par["workers"] == 2 and par["seasons"] == len(par["season_seconds_all"]) == 2
+    assert par["seasons_per_hour"] > 0 and np.isclose(par["seasons_per_hour"], 2 / par["wall_seconds"] * 3600)
+    assert one["repeat"] == len(one["seconds_all"]) == 2 and 0 < one["best_seconds"] <= one["median_seconds"]
+    assert "seasons per hour" in result.stdout

@@ -275,22 +275,25 @@ class BelarusianEscort(mesa.Agent):
         return self.model.cfg.escort
 
     def step(self) -> None:
-        hour = self.model.hour
-        if self.phase is not EscortPhase.IDLE and hour >= self.t_phase_end:
+        if self.phase is not EscortPhase.IDLE:
+            if self.model.hour < self.t_phase_end:
+                return  # busy: most units, most hours
             if self.phase is EscortPhase.LEADING:
                 self.arrive_at_line()
             elif self.phase is EscortPhase.BLOCKING:
                 self.leave_line()
             else:
                 self.phase = EscortPhase.IDLE
-        if self.phase is EscortPhase.IDLE:
-            self.maybe_lead_group()
+            if self.phase is not EscortPhase.IDLE:
+                return
+        self.maybe_lead_group()
 
     # --- verbs --------------------------------------------------------------------------------------------------
 
     def maybe_lead_group(self) -> None:
         """Take the longest-waiting people from the camps once enough are waiting."""
-        model, cfg = self.model, self.cfg
+        model = self.model
+        cfg = model.cfg.escort
         if len(model.camps) < cfg.min_group or self.rank >= model.effort.on_line[self.line]:
             return
         gs = cfg.group_size

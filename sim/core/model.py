@@ -226,8 +226,9 @@ class BorderModel(mesa.Model):
 
     def move_escorts(self) -> None:
         self.massing.arrive(self)
-        for i in self.rng_escorts.permutation(len(self.escorts)):
-            self.escorts[i].step()
+        escorts = self.escorts
+        for i in self.rng_escorts.permutation(len(escorts)).tolist():
+            escorts[i].step()
 
     def move_migrants(self) -> Tries:
         self.people.prune()
