@@ -220,6 +220,8 @@ class GuardForce:
 
     def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:
         """Send the nearest free patrols of the segment's country to each alarm (unless enough are on it)."""
+        if not alarm_segments.size:
+            return
         # most alarms come from hunts already staffed: only segments short of responders get a search
         short, wanted = shortfall(
             alarm_segments, self.state, self.target, RESPONDING, self.cfg.responders_per_alarm, self.border.n
@@ -264,11 +266,13 @@ class GuardForce:
 
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
+        empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        if not candidates.size:
+            return empty
         arrived, per_segment = catch.arrived_responders(
             self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n
         )
-        empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-        if not arrived.size or not candidates.size:
+        if not arrived.size:
             return empty
         capacity = per_segment * self.cfg.capacity_per_hour
         candidates, segs = catch.within_capacity(candidates, people.segment, capacity)

@@ -94,6 +94,8 @@ class Interception:
 
         People deeper inland are out of reach: no responders are sent for them and nobody apprehends them; they
         walk on and cross (they stay `tracked`, so patrols do not spot them again)."""
+        if not tracked.size:
+            return tracked
         reach = self.guards.cfg.reach_share * self.border.eu_depth_km
         return tracked[self.people.y_km[tracked] < reach]
 
@@ -142,6 +144,10 @@ class Interception:
         led.count_segments("apprehensions", catch.segments)
         led.count("barrier_apprehensions", day, country[self.border.barrier[catch.segments] != NO_BARRIER])
         push = rng.random(catch.uids.size) < self.policy.share_table(day)[country]
+        if push.all():  # everyone pushed back (the usual hour once a country turns people back): no asylum claims
+            led.count_segments("pushbacks", catch.segments)
+            self.migrants.push_back(catch.uids, hour, self.border.blocked_until[catch.segments] > hour)
+            return
         led.count_segments("pushbacks", catch.segments[push])
         blocked = self.border.blocked_until[catch.segments[push]] > hour
         self.migrants.push_back(catch.uids[push], hour, blocked)
