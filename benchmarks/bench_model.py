@@ -17,9 +17,10 @@ agents before the clock starts, and (a)'s build (the Mesa grid of the border, th
 written as `build_seconds`. (a) and (c) are timed `--repeat` times, taking turns, and the fastest run of each is
 kept (the usual way to read a timing on a machine that does other things; every time is in the JSON); (b), minutes
 long, runs once. Before any timing, one day of the model runs once to load the loops numba compiled
-(sim/core/guards/response.py, beats.py, catch.py, sim/core/population.py), or to compile them if nothing is cached
-yet: a cost each process pays once, not each run, written as `first_day_seconds`. Numbers are measured here, on
-this machine; nothing is asserted.
+(sim/core/guards/response.py, beats.py, catch.py, sim/core/population.py, transitions.py), or to compile them if
+nothing is cached yet: a cost each process pays once, not each run, written as `first_day_seconds`. Numbers are
+measured here, on this machine; nothing is asserted. `bench_seasons.py` (seasons per hour, for calibration) writes
+its own key, `seasons`, into the same file; this script keeps it.
 """
 
 from __future__ import annotations

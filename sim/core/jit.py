@@ -1,7 +1,8 @@
 """Where numba caches the compiled loops, decided once for the package, and the decorator every compiled module uses.
 
-The patrols' and people's hourly loops (sim/core/guards/response.py, beats.py, catch.py, sim/core/population.py) are
-compiled with numba and cached on disk, so a new process loads them in ~0.7 s instead of compiling them for ~6 s.
+The patrols' and people's hourly loops (sim/core/guards/response.py, beats.py, catch.py, sim/core/population.py,
+transitions.py) are compiled with numba and cached on disk, so a new process loads them in ~0.7 s instead of
+compiling them for ~6 s.
 numba caches a source file's functions in the first writable of: `NUMBA_CACHE_DIR` (when set), the package's own
 `__pycache__`, the user-wide cache (`~/.cache/numba` on Linux). Where none is writable (a read-only install with a
 read-only HOME: a container, a cluster module), numba refuses at import ("cannot cache function ...: no locator
