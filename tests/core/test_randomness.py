@@ -128,3 +128,15 @@ def test_sim_does_not_use_global_random_state():
     assert any(f.parent.name == "core" for f in files) and any(f.parent.name == "guards" for f in files)
     uses = {str(f.relative_to(SIM)): global_random_uses(f.read_text(encoding="utf-8")) for f in files}
     assert not {name: found for name, found in uses.items() if found}
+
+
+@pytest.mark.parametrize("n", [1, 2, 6, 8, 30])
+def test_escorts_order_shuffled_as_a_list_is_the_permutation_numpy_draws(n):
+    """`BorderModel.move_escorts` shuffles a list of unit indices (faster) where it drew `permutation(n)`: the same
+    draws and the same order, so runs are unchanged."""
+    for seed in range(50):
+        a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+        order = list(range(n))
+        a.shuffle(order)
+        assert order == b.permutation(n).tolist()
+        assert a.random() == b.random()  # the streams stand at the same place afterwards
