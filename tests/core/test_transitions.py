@@ -252,23 +252,28 @@ def test_pushbacks_match_numpy(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_apprehension_takes_the_first_in_line_up_to_capacity_as_numpy_did(seed):
+@pytest.mark.parametrize("tied", [False, True])
+def test_apprehension_takes_the_first_in_line_up_to_capacity_as_numpy_did(seed, tied):
     rng = np.random.default_rng(500 + seed)
     p = people(seed)
-    candidates = p["active"][rng.random(p["active"].size) < 0.5]
-    capacity = rng.integers(0, 4, N_SEGMENTS) * rng.integers(1, 3)
+    candidates = rng.permutation(p["active"][rng.random(p["active"].size) < 0.5])  # in no particular order
+    per_segment = rng.integers(0, 4, N_SEGMENTS)
+    capacity_per_hour = int(rng.integers(1, 3))
     # the numpy code they replaced (`GuardForce.apprehend`)
+    capacity = per_segment * capacity_per_hour
     segs = p["segment"][candidates]
     kept, kept_segs = candidates[capacity[segs] > 0], segs[capacity[segs] > 0]
-    got = catch.within_capacity(candidates, p["segment"], capacity)
+    got = catch.within_capacity(candidates, p["segment"], per_segment)
     assert 0 < kept.size < candidates.size
     assert_same_values(got[0], kept, err_msg="within capacity")
     assert_same_values(got[1], kept_segs, err_msg="their segments")
-    order = np.lexsort((rng.random(kept.size), kept_segs))
+    # random keys; with `tied`, few distinct ones, so that lexsort's order among equal keys counts
+    keys = rng.integers(0, 3, kept.size) / 3 if tied else rng.random(kept.size)
+    order = np.lexsort((keys, kept_segs))
     sorted_uids, sorted_segs = kept[order], kept_segs[order]
     rank = np.arange(sorted_segs.size) - np.searchsorted(sorted_segs, sorted_segs, side="left")
     caught = rank < capacity[sorted_segs]
-    taken = catch.first_in_line(kept, kept_segs, order, capacity)
+    taken = catch.first_in_line(kept, kept_segs, keys, per_segment, capacity_per_hour)
     assert 0 < np.count_nonzero(caught) < caught.size
     assert_same_values(taken[0], sorted_uids[caught], err_msg="taken")
     assert_same_values(taken[1], sorted_segs[caught], err_msg="their segments")

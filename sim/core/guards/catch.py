@@ -57,15 +57,17 @@ def take_in(
 
 
 @compiled
-def within_capacity(candidates: np.ndarray, segment: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The candidates (uids, in their order) whose segment has responders able to take people this hour
-    (`capacity[segment] > 0`), and their segments."""
+def within_capacity(
+    candidates: np.ndarray, segment: np.ndarray, per_segment: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates (uids, in their order) whose segment has arrived responders (`per_segment[segment] > 0`),
+    and their segments."""
     uids = np.empty(candidates.size, dtype=np.int64)
     segs = np.empty(candidates.size, dtype=np.int64)
     n = 0
     for uid in candidates:
         s = segment[uid]
-        if capacity[s] > 0:
+        if per_segment[s] > 0:
             uids[n] = uid
             segs[n] = s
             n += 1
@@ -74,10 +76,13 @@ def within_capacity(candidates: np.ndarray, segment: np.ndarray, capacity: np.nd
 
 @compiled
 def first_in_line(
-    uids: np.ndarray, segs: np.ndarray, order: np.ndarray, capacity: np.ndarray
+    uids: np.ndarray, segs: np.ndarray, keys: np.ndarray, per_segment: np.ndarray, capacity_per_hour: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The people taken: `order` sorts the candidates (`uids` at `segs`) by segment, and at each segment the first
-    `capacity[segment]` of them in that order are taken. Returns their uids and segments, in that order."""
+    """The people taken: the candidates (`uids` at `segs`) sorted by segment, and at each segment by their random
+    `keys` (as `np.lexsort((keys, segs))`, ties in the order given), and at each segment the first
+    `per_segment[segment] × capacity_per_hour` of them. Returns their uids and segments, in that order."""
+    by_key = np.argsort(keys, kind="mergesort")  # two stable sorts: by segment, then key, then the order given
+    order = by_key[np.argsort(segs[by_key], kind="mergesort")]
     taken = np.empty(order.size, dtype=np.int64)
     taken_segs = np.empty(order.size, dtype=np.int64)
     n = 0
@@ -85,7 +90,7 @@ def first_in_line(
     for i in range(order.size):
         s = segs[order[i]]
         rank = rank + 1 if i > 0 and s == segs[order[i - 1]] else 0
-        if rank < capacity[s]:
+        if rank < per_segment[s] * capacity_per_hour:
             taken[n] = uids[order[i]]
             taken_segs[n] = s
             n += 1

@@ -274,15 +274,14 @@ class GuardForce:
         )
         if not arrived.size:
             return empty
-        capacity = per_segment * self.cfg.capacity_per_hour
-        candidates, segs = catch.within_capacity(candidates, people.segment, capacity)
+        candidates, segs = catch.within_capacity(candidates, people.segment, per_segment)
         eligible = rng.random(candidates.size) < self.cfg.p_apprehend
         candidates, segs = candidates[eligible], segs[eligible]
         if not candidates.size:
             return empty
         # in a random order at each segment, as many as its responders can take
-        order = np.lexsort((rng.random(candidates.size), segs))
-        taken = Catch(*catch.first_in_line(candidates, segs, order, capacity))
+        keys = rng.random(candidates.size)
+        taken = Catch(*catch.first_in_line(candidates, segs, keys, per_segment, self.cfg.capacity_per_hour))
         # as many responders as the catch needs leave to handle it; the others keep hunting
         catch.take_in(
             arrived,
