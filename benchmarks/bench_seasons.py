@@ -10,7 +10,9 @@ runs until every worker has run its seasons. A season is what a calibration pays
 from the validated config with the draw's seed (seeds 0, 1, 2, ... over all workers) and running it to the end.
 Seasons per hour = seasons run / wall time × 3,600. Afterwards this process times `--single` seasons one after
 another (best and median seconds per season: on a machine shared with other work, the best is the model's own
-speed and the median what the sharing leaves of it).
+speed and the median what the sharing leaves of it). CPU seconds per season are recorded too: on a crowded
+machine the wall clock measures the crowd, and `seasons_per_hour_from_cpu` (workers × 3,600 / median CPU seconds
+per season) is what the same cores would do if they were the calibration's alone.
 
 Prints the results and writes them under the key `seasons` of benchmarks/results.json (or `--out`), keeping the
 file's other keys (`bench_model.py`'s). Nothing is asserted.
@@ -41,13 +43,13 @@ def season_config(overrides: list[str], days: int | None):
     return dataclasses.replace(cfg, days=days) if days else cfg
 
 
-def run_season(cfg, seed: int) -> float:
-    """Seconds to build the model from `cfg` with `seed` and run it to the end."""
+def run_season(cfg, seed: int) -> tuple[float, float]:
+    """Wall and CPU seconds to build the model from `cfg` with `seed` and run it to the end."""
     from sim import BorderModel
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     BorderModel(dataclasses.replace(cfg, seed=seed)).run(progress=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def warm_up(cfg) -> None:
@@ -86,14 +88,19 @@ def parallel(n_workers: int, seasons: int, overrides: list[str], days: int | Non
     for proc in procs:
         proc.join()
     n = len(per_season)
+    cpu = [c for _, c in per_season]
     return {
         "workers": n_workers,
         "seasons": n,
         "wall_seconds": wall,
         "seasons_per_hour": n / wall * 3600,
         "seconds_per_season_per_worker": wall * n_workers / n,
-        "season_seconds_median": statistics.median(per_season),
-        "season_seconds_all": per_season,
+        "season_seconds_median": statistics.median(w for w, _ in per_season),
+        "season_seconds_all": [w for w, _ in per_season],
+        # CPU time: what the seasons cost the cores, whatever else the machine runs meanwhile
+        "season_cpu_seconds_median": statistics.median(cpu),
+        "season_cpu_seconds_all": cpu,
+        "seasons_per_hour_from_cpu": n_workers * 3600 / statistics.median(cpu),
     }
 
 
@@ -101,12 +108,16 @@ def single(repeat: int, overrides: list[str], days: int | None) -> dict:
     """`repeat` seasons one after another in this process (seeds 0, 1, ...)."""
     cfg = season_config(overrides, days)
     warm_up(cfg)
-    seconds = [run_season(cfg, seed) for seed in range(repeat)]
+    runs = [run_season(cfg, seed) for seed in range(repeat)]
+    seconds, cpu = [w for w, _ in runs], [c for _, c in runs]
     return {
         "repeat": repeat,
         "best_seconds": min(seconds),
         "median_seconds": statistics.median(seconds),
         "seconds_all": seconds,
+        "best_cpu_seconds": min(cpu),
+        "median_cpu_seconds": statistics.median(cpu),
+        "cpu_seconds_all": cpu,
     }
 
 
@@ -147,11 +158,16 @@ def main() -> None:
         f"{par['seasons_per_hour']:,.0f} seasons per hour ({par['seconds_per_season_per_worker']:.2f} s per season "
         f"per worker; median season {par['season_seconds_median']:.2f} s, build + run)"
     )
+    print(
+        f"  CPU: median {par['season_cpu_seconds_median']:.2f} s per season, so "
+        f"{par['seasons_per_hour_from_cpu']:,.0f} seasons per hour on {par['workers']} cores of its own"
+    )
     if args.single:
         result["single"] = one = single(args.single, args.overrides, args.days)
         print(
             f"one process, {one['repeat']} seasons: best {one['best_seconds']:.2f} s, "
-            f"median {one['median_seconds']:.2f} s per season (build + run)"
+            f"median {one['median_seconds']:.2f} s per season (build + run); CPU best {one['best_cpu_seconds']:.2f} s, "
+            f"median {one['median_cpu_seconds']:.2f} s"
         )
     write_result(args.out, result)
     print(f"wrote {args.out} (key {KEY!r})")

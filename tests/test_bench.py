@@ -97,4 +97,6 @@ def test_seasons_bench_writes_seasons_per_hour_and_keeps_the_other_results(repo,
     assert par["workers"] == 2 and par["seasons"] == len(par["season_seconds_all"]) == 2
     assert par["seasons_per_hour"] > 0 and np.isclose(par["seasons_per_hour"], 2 / par["wall_seconds"] * 3600)
     assert one["repeat"] == len(one["seconds_all"]) == 2 and 0 < one["best_seconds"] <= one["median_seconds"]
+    assert len(par["season_cpu_seconds_all"]) == 2 and par["seasons_per_hour_from_cpu"] > 0
+    assert 0 < one["best_cpu_seconds"] <= one["median_cpu_seconds"]
     assert "seasons per hour" in result.stdout
