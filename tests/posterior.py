@@ -1,5 +1,5 @@
-"""Posterior draws for tests: a tiny `draws.parquet` and every wrong way of asking for a draw (tests/config/ and
-tests/cli/ test_posterior_draws.py)."""
+"""Posterior draws for tests: a tiny `draws.parquet` and every wrong way of asking for a draw
+(tests/config/test_posterior_draws.py and tests/cli/test_posterior_draws_cli.py)."""
 
 from __future__ import annotations
 

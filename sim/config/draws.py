@@ -18,6 +18,7 @@ import functools
 import math
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,3 +158,19 @@ def apply_posterior_draw(config: Config) -> Config:
             )
         setattr(node, field, round(value) if kind is int else value)
     return out
+
+
+def override_conflicts(config: Config, overrides: Sequence[str]) -> None:
+    """`ConfigError` when the command line sets a key that `config`'s posterior draw sets too: the draw would
+    replace the value silently (and a sweep over that key would run one value only), so one of the two must go.
+    `to_config` cannot tell the command line from the config files; the commands that know it call this."""
+    if config.posterior_draw is None or config.calibration.posterior is None:
+        return
+    drawn = set(read_draws(config.calibration.posterior).keys)
+    for override in overrides:
+        key = str(override).split("=", 1)[0].lstrip("+~")
+        if key in drawn:
+            raise ConfigError(
+                f"{key}: set on the command line ({override}) and by posterior_draw={config.posterior_draw} of "
+                f"calibration `{config.calibration.name}`; allowed: one of the two (the draw sets {key})"
+            )

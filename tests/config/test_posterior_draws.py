@@ -1,5 +1,5 @@
 """`posterior_draw=k` runs with row `draw == k` of the calibration's posterior draws (`sim.config.draws`), and every
-mistake in asking for one is refused naming the key (the command line's exit 2: tests/cli/test_posterior_draws.py).
+mistake in asking for one is refused naming the key (the command line's exit 2: test_posterior_draws_cli.py).
 
 The draws are a tiny `draws.parquet` written in tmp_path; the calibration naming them is either set on the command
 line (`calibration.posterior=...`) or an option file like the ones `configs/calibration/` ships
@@ -17,7 +17,7 @@ from posterior import DRAWS, bad_cases, with_draws, write_draws
 
 from sim import BorderModel, ConfigError, load_config
 from sim.config import CONFIG_DIR, Config, to_config
-from sim.config.draws import REPO_ROOT, read_draws
+from sim.config.draws import REPO_ROOT, override_conflicts, read_draws
 
 #: A short, busy window (people at the line within two days, November 2021).
 WINDOW = ["start_date=2021-11-10", "days=2", "progress=false"]
@@ -121,6 +121,16 @@ def test_a_bad_draw_request_is_refused_in_one_line_naming_the_key(tmp_path, draw
         assert part in message, f"{part!r} not in {message!r}"
     with pytest.raises(ConfigError):  # the model refuses it too, before running
         BorderModel(composed)
+
+
+def test_a_key_the_draw_sets_may_not_be_set_on_the_command_line_too(draws):
+    cfg = to_config(load_config(with_draws(draws, "posterior_draw=0")))
+    override_conflicts(cfg, ["guards.p_apprehend=0.5", "seed=3", "posterior_draw=0"])  # keys the draw leaves
+    for override in ("guards.p_see=0.5", "++migrant.memory=2"):
+        with pytest.raises(ConfigError, match=r"^(guards\.p_see|migrant\.memory): set on the command line"):
+            override_conflicts(cfg, ["days=2", override])
+    median = to_config(load_config(with_draws(draws, "guards.p_see=0.5")))  # no draw: the command line is free
+    override_conflicts(median, ["guards.p_see=0.5"])
 
 
 def test_the_draws_file_is_read_once_per_process(draws, monkeypatch):

@@ -35,6 +35,11 @@ def launched(tmp_path_factory):
             ("-m", *with_draws(draws, "posterior_draw=range(0,2)"), "seed=0,1", *WINDOW, "hydra/launcher=joblib"),
         ),
         "bad_sweep": (root / "bad_sweep", ("-m", *with_draws(draws, "posterior_draw=0,12"), *WINDOW)),
+        "conflict": (root / "conflict", (*with_draws(draws, "posterior_draw=0", "guards.p_see=0.5"), *WINDOW)),
+        "conflict_sweep": (
+            root / "conflict_sweep",
+            ("-m", *with_draws(draws, "posterior_draw=0", "guards.p_see=0.1,0.5"), *WINDOW),
+        ),
         **{case: (root / case, (*cases[case][0], *WINDOW)) for case in CLI_CASES},
     }
     launches = {}
@@ -72,6 +77,16 @@ def test_a_bad_draw_in_a_sweep_stops_it_before_any_job(launched):
     assert "posterior_draw: 12 is out of range; calibration `example` has draws 0..2" in result.stderr
     assert "no job of the sweep was started" in result.stderr and "Traceback" not in result.stderr
     assert not sweep_dir.exists() or not [p for p in sweep_dir.iterdir() if p.is_dir()]
+
+
+@pytest.mark.parametrize("name", ["conflict", "conflict_sweep"])
+def test_a_key_set_both_by_the_draw_and_on_the_command_line_is_refused(launched, name):
+    # the draw would replace the command line's value silently, and a sweep over that key run one value only
+    directory, result = finished(launched["launches"], name)
+    assert result.returncode == 2, printed(result)
+    assert "guards.p_see: set on the command line (guards.p_see=" in result.stderr
+    assert "and by posterior_draw=0 of calibration `example`" in result.stderr and "Traceback" not in result.stderr
+    assert not directory.exists() or not [p for p in directory.iterdir() if p.name != "multirun.yaml"]
 
 
 def test_a_sweep_over_draws_and_seeds_aggregates_with_a_posterior_draw_column(launched):
