@@ -278,7 +278,10 @@ def report(sweep_dir: Path, baseline: str | None = None, out: Path | None = None
     table, est = scenario_table(sc)
     made = figures(sc, sweep_dir, out, est)
     seeds = sorted(sc.table["seed"].unique().tolist())
-    drawn = sorted(sc.table["posterior_draw"].unique().tolist()) if sc.draws else []
+    drawn: list = []
+    if sc.draws:
+        column = sc.table["posterior_draw"]
+        drawn = sorted(column.dropna().unique().tolist()) + (["null"] if column.isna().any() else [])
     parts = [
         f"# Sweep report: {sweep_dir.name}",
         f"Sweep directory `{sweep_dir}`: {len(sc.table)} runs finished, {len(sweep.failed)} failed, "
