@@ -3,7 +3,9 @@
 Writes `report.md` and its PNG figures into the sweep directory (or `--out`): per scenario the mean and 95%
 interval over seeds of crossings, attempts, apprehensions, pushbacks, interception rate, deaths and cost; effects
 against the baseline scenario (paired by seed); cost per prevented crossing; and plots. A scenario is one
-combination of the swept keys other than `seed`.
+combination of the swept keys other than `seed` and `posterior_draw`: those two are its replicates. When the runs
+differ by posterior draw, a scenario's runs are every (seed, posterior draw) pair, effects are paired by both, and
+the intervals cover parameter uncertainty as well as the seeds; the report says which it covers.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sim.analysis import plots
 from sim.analysis.stats import Estimate, cost_per_prevented, effect, mean_ci
 from sim.cli.aggregate import Sweep, aggregate, collect
 from sim.cli.io import cannot_write, write_text
-from sim.cli.outputs import OverrideError, parse_override, same_value, split_top_level
+from sim.cli.outputs import OverrideError, parse_override, read_config, same_value, split_top_level
 
 #: (column, heading, digits, scale): what the tables show, in order.
 METRICS: tuple[tuple[str, str, int, float], ...] = (
@@ -34,6 +36,10 @@ METRICS: tuple[tuple[str, str, int, float], ...] = (
 )
 
 
+#: Swept keys whose values are replicates of a scenario, not scenarios: the seed and the posterior draw.
+REPLICATE_KEYS = ("seed", "posterior_draw")
+
+
 class ReportError(ValueError):
     """A user mistake (no finished runs, unknown baseline): reported without a traceback."""
 
@@ -43,6 +49,17 @@ class Scenarios:
     table: pd.DataFrame  # finished runs, with a `scenario` label column
     keys: list[str]  # swept keys that define a scenario
     labels: list[str]  # scenario labels in sweep order
+    draws: bool = False  # the runs differ by posterior draw: a replicate is a (seed, posterior_draw) pair
+
+    @property
+    def pairing(self) -> str:
+        """What effects are paired by (and a replicate is)."""
+        return "seed and posterior draw" if self.draws else "seed"
+
+    @property
+    def over(self) -> str:
+        """What the intervals are over."""
+        return "seeds and posterior draws" if self.draws else "seeds"
 
 
 def show(value: object) -> str:
@@ -62,19 +79,32 @@ def label(keys: list[str], values: pd.Series) -> str:
     return ", ".join(f"{k}={show(v)}" for k, v in zip(keys, values, strict=True))
 
 
-def scenarios_of(sweep: Sweep) -> Scenarios:
+def first_config(table: pd.DataFrame, sweep_dir: Path | None) -> dict:
+    """The resolved config of the first run of `table` whose `config.yaml` reads ({} when none does)."""
+    for job in table["job"] if sweep_dir is not None else []:
+        try:
+            return read_config(Path(sweep_dir) / str(int(job)))
+        except (OSError, ValueError):
+            continue
+    return {}
+
+
+def scenarios_of(sweep: Sweep, sweep_dir: Path | None = None) -> Scenarios:
     table = sweep.table.copy()
     if table.empty:
         raise ReportError("no finished run in this sweep: nothing to compare")
-    keys = [k for k in sweep.keys if k != "seed" and k in table and table[k].map(show).nunique() > 1]
+    keys = [k for k in sweep.keys if k not in REPLICATE_KEYS and k in table and table[k].map(show).nunique() > 1]
     if keys:
         table["scenario"] = table[keys].apply(lambda r: label(keys, r), axis=1)
     else:
         table["scenario"] = "all runs"
     labels = list(dict.fromkeys(table["scenario"]))
-    if "seed" not in table:
-        table["seed"] = table["job"]
-    return Scenarios(table, keys, labels)
+    draws = "posterior_draw" in table and table["posterior_draw"].map(show).nunique() > 1
+    if "seed" not in table:  # with draws swept, every run has the config's seed; else each run stands for itself
+        table["seed"] = table["job"] if not draws else first_config(table, sweep_dir).get("seed", "?")
+    # the replicate a run is: its seed, or its (seed, posterior draw) pair; effects pair runs of the same replicate
+    table["replicate"] = table["seed"].map(show) + "/" + table["posterior_draw"].map(show) if draws else table["seed"]
+    return Scenarios(table, keys, labels, draws)
 
 
 def parse_baseline(spec: str) -> dict[str, object]:
@@ -140,16 +170,16 @@ def effects_table(sc: Scenarios, baseline: str) -> str:
             e, method = effect(
                 rows[m].to_numpy(float) * scale,
                 base[m].to_numpy(float) * scale,
-                rows["seed"].to_numpy(),
-                base["seed"].to_numpy(),
+                rows["replicate"].to_numpy(),
+                base["replicate"].to_numpy(),
             )
             cells.append(e.fmt(d))
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {method} by seed |")
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {method} by {sc.pairing} |")
     return "\n".join(lines)
 
 
 def cost_table(sc: Scenarios, baseline: str) -> str:
-    base = sc.table[sc.table["scenario"] == baseline].set_index("seed")
+    base = sc.table[sc.table["scenario"] == baseline].set_index("replicate")
     lines = [
         "| scenario | crossings prevented | extra cost (EUR M) | EUR per prevented crossing |",
         "|---|---|---|---|",
@@ -157,7 +187,7 @@ def cost_table(sc: Scenarios, baseline: str) -> str:
     for label in sc.labels:
         if label == baseline:
             continue
-        rows = sc.table[sc.table["scenario"] == label].set_index("seed")
+        rows = sc.table[sc.table["scenario"] == label].set_index("replicate")
         seeds = rows.index.intersection(base.index)
         prevented = (base.loc[seeds, "crossings"] - rows.loc[seeds, "crossings"]).to_numpy(float)
         d_cost = (rows.loc[seeds, "cost_eur"] - base.loc[seeds, "cost_eur"]).to_numpy(float)
@@ -201,7 +231,7 @@ def figures(sc: Scenarios, sweep_dir: Path, out: Path, est: dict) -> list[tuple[
             dates,
             series,
             "attempts per day (both borders)",
-            "Daily attempts at the fences per scenario\nmean over seeds, band = 95% confidence interval",
+            f"Daily attempts at the fences per scenario\nmean over {sc.over}, band = 95% confidence interval",
             out / "daily_attempts.png",
         )
         made.append(("daily_attempts.png", "Daily attempts per scenario"))
@@ -209,11 +239,30 @@ def figures(sc: Scenarios, sweep_dir: Path, out: Path, est: dict) -> list[tuple[
         sc.labels,
         [est[label]["interception_rate"] for label in sc.labels],
         "interception rate = apprehended / (apprehended + crossed)",
-        "Interception rate per scenario\nerror bars: 95% confidence interval over seeds",
+        f"Interception rate per scenario\nerror bars: 95% confidence interval over {sc.over}",
         out / "interception_rate.png",
     )
     made.append(("interception_rate.png", "Interception rate per scenario"))
     return made
+
+
+def calibration_names(sc: Scenarios, sweep_dir: Path) -> list[str]:
+    """The calibration(s) the runs used: the swept `calibration` column, else the first readable run's config."""
+    if "calibration" in sc.table:
+        return list(dict.fromkeys(sc.table["calibration"].map(show)))
+    block = first_config(sc.table, sweep_dir).get("calibration")
+    return [block["name"]] if isinstance(block, dict) and isinstance(block.get("name"), str) else ["?"]
+
+
+def coverage(sc: Scenarios, sweep_dir: Path) -> str:
+    """In words, what the intervals cover: the seeds alone, or the seeds and the calibration's posterior draws."""
+    n = sc.table["seed"].nunique()
+    seeds = f"{n} seed" + ("s" if n != 1 else "")
+    if not sc.draws:
+        return f"seeds only ({seeds}); parameter uncertainty not included"
+    k = sc.table["posterior_draw"].map(show).nunique()
+    names = " and ".join(f"`{name}`" for name in calibration_names(sc, sweep_dir))
+    return f"seeds and posterior draws ({seeds} x {k} draws of calibration {names})"
 
 
 def report(sweep_dir: Path, baseline: str | None = None, out: Path | None = None) -> Path:
@@ -224,21 +273,28 @@ def report(sweep_dir: Path, baseline: str | None = None, out: Path | None = None
     out = Path(out) if out else sweep_dir
     out.mkdir(parents=True, exist_ok=True)
     sweep = aggregate(sweep_dir) if out.resolve() == sweep_dir.resolve() else collect(sweep_dir)
-    sc = scenarios_of(sweep)
+    sc = scenarios_of(sweep, sweep_dir)
     base = pick_baseline(sc, baseline)
     table, est = scenario_table(sc)
     made = figures(sc, sweep_dir, out, est)
     seeds = sorted(sc.table["seed"].unique().tolist())
+    drawn: list = []
+    if sc.draws:
+        column = sc.table["posterior_draw"]
+        drawn = sorted(column.dropna().unique().tolist()) + (["null"] if column.isna().any() else [])
     parts = [
         f"# Sweep report: {sweep_dir.name}",
         f"Sweep directory `{sweep_dir}`: {len(sc.table)} runs finished, {len(sweep.failed)} failed, "
         f"{len(sweep.missing)} missing. Scenarios differ by {', '.join(sc.keys) or 'nothing (one scenario)'}; "
-        f"seeds {seeds}.",
+        f"seeds {seeds}" + (f", posterior draws {drawn}." if sc.draws else "."),
         "## How to read this",
-        "Each number is the mean over seeds with its 95% confidence interval in brackets (Student t). Effects "
-        f"are differences from the baseline **{base}**, paired by seed: scenarios with the same seed receive the "
-        "same arrivals (common random numbers), so the paired difference isolates what the scenario changes. "
-        "An interval that excludes 0 is a difference the seeds cannot explain. Cost per prevented crossing is "
+        f"Each number is the mean over {sc.over} with its 95% confidence interval in brackets (Student t). "
+        f"Intervals cover {coverage(sc, sweep_dir)}. Effects "
+        f"are differences from the baseline **{base}**, paired by {sc.pairing}: scenarios with the same "
+        f"{sc.pairing} receive the same arrivals (common random numbers)"
+        + (" and parameters" if sc.draws else "")
+        + ", so the paired difference isolates what the scenario changes. "
+        f"An interval that excludes 0 is a difference the {sc.over} cannot explain. Cost per prevented crossing is "
         "the extra cost over the baseline divided by the crossings it prevented (ratio of means, bootstrap "
         "interval); it is n/a when the scenario prevents no crossings. Costs follow the cost assumptions in "
         "docs/ODD.md.",

@@ -3,7 +3,8 @@ cost per prevented crossing.
 
 Runs of a sweep share seeds across scenarios and the model uses common random numbers (same arrivals for the
 same seed), so effects are computed on differences paired by seed when every seed has a baseline partner; that
-removes most of the noise the scenarios share. Without pairs, Welch's interval is used.
+removes most of the noise the scenarios share. Without pairs, Welch's interval is used. When a sweep's runs also
+differ by posterior draw, the "seed" a run is paired by is its (seed, posterior draw) pair (`sim.analysis.report`).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from joblib import Parallel, delayed
 from sim.cli.io import cannot_write, write_csv, write_text
 from sim.cli.run import config_file_problem
 from sim.config import ConfigError, load_config, to_config
+from sim.config.draws import override_conflicts
 from sim.config.fields import parse_date
 
 REPO = Path(__file__).resolve().parents[2]
@@ -254,6 +255,7 @@ def run_daily(scenario: str, seed: int, overrides: Sequence[str]) -> pd.DataFram
 
 def window_of(scenario: str, overrides: Sequence[str]) -> Window:
     cfg = to_config(load_config([f"scenario={scenario}", *overrides]))
+    override_conflicts(cfg, overrides)  # a key the posterior draw sets is not also set on the command line
     start = parse_date(cfg.start_date, "start_date")
     return Window(scenario, start, start + dt.timedelta(days=cfg.days - 1))
 

@@ -37,6 +37,7 @@ from omegaconf import DictConfig, open_dict, read_write
 from sim.cli.io import cannot_write, naming
 from sim.cli.outputs import holds_run, job_dirs, same_job, sweep_jobs
 from sim.config.compose import to_config
+from sim.config.draws import override_conflicts
 from sim.config.fields import ConfigError
 
 log = logging.getLogger("sim.guard")
@@ -254,7 +255,7 @@ class OutputGuard(Callback):
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         try:  # a refused config claims nothing: no stub directory that would block the corrected command
-            to_config(config)
+            override_conflicts(to_config(config), list(config.hydra.overrides.task))
         except ConfigError as err:
             _stop(str(err))
         run_dir = Path(str(config.hydra.run.dir))

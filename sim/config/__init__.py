@@ -4,13 +4,14 @@
     border, terrain               ->   border.py        migrant  -> migrant.py     policy   -> policy.py
     fence, barriers, sensors      ->   fence.py         escort   -> escort.py      exposure -> exposure.py
     arrivals, camps               ->   arrivals.py      troops, guards -> guards.py  cost   -> cost.py
+    calibration                   ->   calibration.py   (fitted values; `posterior_draw` picks a draw: draws.py)
 
 `root.py` joins them into `Config` (plus seed, dates and limits); `fields.py` holds the ranges and dated points
 they are built from; `validation.py` checks a whole config (ranges, NaN/inf, dates, sections and Border Guard
 posts tiling each line, memory via `resources.py`); `compose.py` composes configs with Hydra (`load_config`) and
 turns them into a validated `Config` (`to_config`). `enums.py` and `timeline.py` are the vocabulary and calendar
 configs are written in. This layer imports nothing else of the package; Hydra and OmegaConf are loaded only when
-composing.
+composing. `draws.py` reads a calibration's posterior draws (pandas) when `posterior_draw` asks for one.
 """
 
 from sim.config.compose import CONFIG_DIR, load_config, register_configs, to_config

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.config.draws import apply_posterior_draw
 from sim.config.fields import ConfigError
 from sim.config.root import Config
 from sim.config.validation import validate
@@ -34,10 +35,11 @@ def to_config(cfg: Config | DictConfig | Mapping[str, Any]) -> Config:
     """Turn a composed DictConfig (or a plain dict) into a validated `Config` object.
 
     Hydra's own node (present in sweep-time configs) is dropped before anything is resolved. Type and key errors
-    of a hand-made dict become `ConfigError`s naming the key, as on the command line.
+    of a hand-made dict become `ConfigError`s naming the key, as on the command line. With `posterior_draw=k` the
+    keys of the calibration's draw k are set first (`sim.config.draws`; on a copy of a `Config` given).
     """
     if isinstance(cfg, Config):
-        return validate(cfg)
+        return validate(apply_posterior_draw(cfg))
     from omegaconf import DictConfig, OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
@@ -49,7 +51,7 @@ def to_config(cfg: Config | DictConfig | Mapping[str, Any]) -> Config:
     except OmegaConfBaseException as err:
         raise ConfigError(str(err)) from None
     assert isinstance(obj, Config)
-    return validate(obj)
+    return validate(apply_posterior_draw(obj))
 
 
 def load_config(overrides: list[str] | tuple[str, ...] = (), config_name: str = "config") -> DictConfig:

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from sim.config.arrivals import ArrivalsConfig, CampsConfig
 from sim.config.border import BorderConfig, TerrainConfig
+from sim.config.calibration import CalibrationConfig
 from sim.config.cost import CostConfig
 from sim.config.escort import EscortConfig
 from sim.config.exposure import ExposureConfig
 from sim.config.fence import BarriersConfig, FenceConfig, SensorsConfig
 from sim.config.fields import (
+    MAX_COUNT,
     between,
     date_field,
 )
@@ -23,6 +25,9 @@ from sim.config.policy import PolicyConfig
 class Config:
     scenario: str = "autumn2021"
     seed: int = between(0, 0, 2**63 - 1)  # numpy seeds are >= 0; int64 keeps it a column in tables
+    # k: run with row `draw == k` of the calibration's posterior draws instead of its medians (sim.config.draws);
+    # null: the values the config holds
+    posterior_draw: int | None = between(None, 0, MAX_COUNT)
     start_date: str = date_field("2021-06-01")
     days: int = between(214, 1, 36_500)
     border: BorderConfig = field(default_factory=BorderConfig)
@@ -39,6 +44,7 @@ class Config:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     exposure: ExposureConfig = field(default_factory=ExposureConfig)
     cost: CostConfig = field(default_factory=CostConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     progress: bool = True  # progress bar for long runs in an interactive terminal
     # refuse a run whose estimated memory is above this (`sim.config.resources`); raise it on a bigger machine
     memory_limit_gb: float = between(4.0, 0.01, 1e6)

@@ -191,6 +191,15 @@ def _check_misc(cfg: Config, errors: list[str]) -> None:
             )
 
 
+def _check_posterior_draw(cfg: Config, errors: list[str]) -> None:
+    """A posterior draw needs a calibration with draws (`to_config` applies the draw; `sim.config.draws`)."""
+    if cfg.posterior_draw is not None and cfg.calibration.posterior is None:
+        errors.append(
+            f"posterior_draw={cfg.posterior_draw}: calibration `{cfg.calibration.name}` has no posterior draws "
+            "(calibration.posterior is null); allowed: a calibration with draws, or posterior_draw=null"
+        )
+
+
 def _check_access(border: BorderConfig, errors: list[str]) -> None:
     """Escorts pick segments by their sections' access: each line needs somewhere they can reach."""
     for line in border.lines:
@@ -259,6 +268,7 @@ CROSS_CHECKS: tuple[tuple[Callable[[Config, list[str]], None], tuple[str, ...]],
     (_check_dates, ("start_date", "days", "arrivals.", "troops.ramp.", "camps.", "fence.", "escort.")),
     (_check_misc, ("escort.", "start_date")),
     (_check_effective_probabilities, ("barriers.", "terrain.")),
+    (_check_posterior_draw, ("posterior_draw",)),
 )
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from commands import printed, run_module
+from posterior import DRAWS, with_draws, write_draws
 
 from sim.analysis import validate as v
 
@@ -155,3 +156,14 @@ def test_a_wrong_scenario_or_override_exits_2_naming_it(tmp_path):
     wrong = run_module("sim.validate", "--seeds", "1", "--out", str(tmp_path / "v.md"), "guards.p_see=2")
     assert wrong.returncode == 2 and "guards.p_see" in wrong.stderr and "Traceback" not in wrong.stderr
     assert not (tmp_path / "v.md").exists()
+
+
+def test_a_bad_posterior_draw_stops_the_validation_before_any_run(tmp_path, capsys):
+    # `python -m sim.validate posterior_draw=k ...` composes its runs through to_config like sim.run: a draw the
+    # calibration does not have exits 2 naming it (tests/config/test_posterior_draws.py: the draw is applied)
+    draws = write_draws(tmp_path / "draws.parquet", DRAWS)
+    out = tmp_path / "validation.md"
+    args = ["--scenarios", "autumn2021", "--seeds", "1", "--out", str(out), *with_draws(draws, "posterior_draw=9")]
+    assert v.main(args) == 2
+    assert "posterior_draw: 9 is out of range; calibration `example` has draws 0..2" in capsys.readouterr().err
+    assert not out.exists()

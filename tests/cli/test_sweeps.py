@@ -413,6 +413,7 @@ def test_report_has_the_scenario_table_with_means_and_intervals(reported):
     assert f"wrote {sweep_dir / 'report.md'}" in result.stdout
     text = (sweep_dir / "report.md").read_text()
     assert "8 runs finished, 0 failed, 0 missing" in text
+    assert "Intervals cover seeds only (2 seeds); parameter uncertainty not included." in text
     table = _section(text, "Scenarios")
     rows = [line for line in table.splitlines() if line.startswith("| fence=")]
     assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == SCENARIOS
