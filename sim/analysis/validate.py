@@ -131,6 +131,9 @@ class Figure:
     unit: str
     source: str
     note: str
+    #: `fit` (a calibration target of the scenario whose window holds it), `check` (held out: compared, never
+    #: fitted) or `duplicate` (another row gives the same figure more exactly; not compared). data/README.md.
+    use: str = "check"
 
     @property
     def value_text(self) -> str:
@@ -181,6 +184,7 @@ def read_figures(path: Path = FACTS) -> list[Figure]:
                 unit=row["unit"],
                 source=row["source"],
                 note=row["note"],
+                use=row.get("use", "check") or "check",
             )
         )
     return figures
@@ -190,6 +194,8 @@ def why_not_compared(figure: Figure) -> str | None:
     """Why a figure cannot be compared with any model output (None when it can be, given a run window)."""
     if "DO NOT USE" in figure.note or "CONFLICT" in figure.note:
         return "marked DO NOT USE or CONFLICT in data/"
+    if figure.use == "duplicate":
+        return "a duplicate of another row, which gives the figure more exactly"
     if figure.metric in INPUT_METRICS or any(word in figure.metric for word in INPUT_WORDS):
         return "a model input (the scenarios are built from it)"
     if figure.country not in COUNTRY:
