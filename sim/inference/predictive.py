@@ -271,7 +271,7 @@ def summarise(runs: pd.DataFrame, chosen: Sequence[Target]) -> pd.DataFrame:
         observed = t.observed
         notes = [MEASURES[t.figure.metric].note] if MEASURES[t.figure.metric].note else []
         if t.minimum:
-            notes.append("a minimum count: covered when the interval reaches it; error against the count")
+            notes.append("covered when the interval reaches the count; error against the count")
         if t.coverage == "partial":
             notes.append(f"the run starts {t.window.start}; the figure counts from {t.figure.start}")
         rows.append(
