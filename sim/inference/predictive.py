@@ -124,7 +124,8 @@ def _one(
 class Predictive:
     """The runs of one scenario: `runs` (one row per target, draw and seed: `scenario`, `target`, `data_row`,
     `use`, `draw`, `seed`, `simulated`), `months` (the plotted monthly series: `country`, `metric`, `month`, `draw`,
-    `seed`, `simulated`), the `targets` measured and the run `window`."""
+    `seed`, `simulated`), the `targets` measured, the run's first and last day, and how many draws (0: the
+    assumption values) and seeds it ran."""
 
     scenario: str
     targets: list[Target]
