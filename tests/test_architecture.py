@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("sim", "hydra_plugins")
 
 #: The layers, lowest first (docs/architecture.md): a module imports its own layer and those below, never above.
-LAYERS = ("sim.config", "sim.core", "sim.cli", "sim.analysis", "sim.viz")
+LAYERS = ("sim.config", "sim.core", "sim.cli", "sim.analysis", "sim.inference", "sim.viz")
 #: Above every layer: the public API (`sim/__init__`, loaded lazily) and the commands' entry points.
 ENTRY_POINTS = ("sim", "sim.run", "sim.aggregate", "sim.report", "sim.validate")
 #: Hydra finds plugins only under `hydra_plugins/`: the validating sweeper is command-line glue, in the cli layer.

@@ -8,6 +8,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -73,6 +74,52 @@ def daily_series(dates: pd.Index, series: dict[str, np.ndarray], ylabel: str, ti
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", ncol=2 if len(series) > 6 else 1)
     fig.autofmt_xdate()
+    return _save(fig, path)
+
+
+def monthly_bands(panels: list[dict], title: str, path: Path) -> Path:
+    """One panel per monthly series: observed points (a range as an error bar; hollow for a figure of part of a
+    month, drawn at its month), the simulated median line and its 50% and 90% bands (quantiles over runs).
+
+    Each panel is a dict: `label` (the y axis), `months` (first days), `runs` (array runs x months), `observed`
+    (list of (first day of the month, low, high, whole month?))."""
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 3.6 * len(panels)), squeeze=False)
+    for ax, panel in zip(axes[:, 0], panels, strict=True):
+        x = pd.to_datetime(pd.Series(panel["months"]))
+        runs = np.asarray(panel["runs"], dtype=float)
+        q05, q25, q50, q75, q95 = np.nanquantile(runs, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        ax.fill_between(x, q05, q95, alpha=0.18, color="tab:blue", label="90% interval")
+        ax.fill_between(x, q25, q75, alpha=0.35, color="tab:blue", label="50% interval")
+        ax.plot(x, q50, color="tab:blue", lw=1.6, marker=".", label="simulated median")
+        for whole in (True, False):
+            points = [p for p in panel["observed"] if p[3] == whole]
+            if not points:
+                continue
+            px = pd.to_datetime(pd.Series([p[0] for p in points]))
+            low = np.array([p[1] for p in points], dtype=float)
+            high = np.array([p[2] for p in points], dtype=float)
+            mid = (low + high) / 2
+            ax.errorbar(
+                px,
+                mid,
+                yerr=[mid - low, high - mid],
+                fmt="o",
+                color="black",
+                mfc="black" if whole else "white",
+                capsize=3,
+                label="observed" if whole else "observed (part of the month)",
+                zorder=3,
+            )
+        ax.set_ylabel(panel["label"])
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small")
+    axes[-1, 0].set_xlabel("month")
+    axes[0, 0].set_title(title)
+    fig.autofmt_xdate()
+    path.parent.mkdir(parents=True, exist_ok=True)
     return _save(fig, path)
 
 

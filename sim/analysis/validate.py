@@ -1,44 +1,31 @@
-"""The model against the sourced record: every figure in `data/border-facts.csv` the model can produce, side by
-side with what the historical scenarios simulate over several seeds (`python -m sim.validate`).
+"""The sourced record and how a run is compared with it: every figure of `data/border-facts.csv` read
+(`read_figures`), matched to a model output (`MEASURES`), placed in a scenario's run window (`Window.covers`) and
+measured in a run's daily table (`measure`). The command `python -m sim.validate` (`sim.inference.validate`)
+builds its tables on these.
 
-Each figure (one row of the CSV) is matched to a model output by its metric (`MEASURES`): the Polish Border
-Guard's attempted crossings to `reported_attempts` of Poland, Lithuania's apprehended and prevented entries to
+Each figure (one row of the CSV) is matched to a model output by its metric: the Polish Border Guard's attempted
+crossings to `reported_attempts` of Poland, Lithuania's apprehended and prevented entries to
 `reported_apprehended` and `reported_prevented`, the 2023 barrier figures to `reported_barrier_detained` and
 `reported_barrier_not_caught`, people massed at the line to the `massed` stock, deaths to `deaths` (minimum
 counts), and so on. A figure is compared with a scenario when its period lies inside the scenario's run window
 (a cumulative figure that starts before the window is compared over the part inside it, and says so). Figures
 that are model inputs (lengths, fence and troop figures, dates), about countries the model does not have
-(Latvia), outside every window, or in units the model does not produce are listed apart, each with the reason.
-
-Nothing here fits anything: the table shows where the model stands, misses included. `docs/validation.md` is
-written by this command; `data/README.md` says which figures are for calibration and which are for checks.
+(Latvia), outside every window, or in units the model does not produce are set apart, each with the reason
+(`set_apart`).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
-
-from sim.cli.io import cannot_write, write_csv, write_text
-from sim.cli.run import config_file_problem
-from sim.config import ConfigError, load_config, to_config
-from sim.config.draws import override_conflicts
-from sim.config.fields import parse_date
 
 REPO = Path(__file__).resolve().parents[2]
 FACTS = REPO / "data" / "border-facts.csv"
-DEFAULT_OUT = REPO / "docs" / "validation.md"
 #: The historical scenarios: the default 2021 season and the wall era.
 SCENARIOS = ("autumn2021", "year2023")
-MIN_SEEDS = 5
 #: A summed figure that starts before a run is compared over the run's part only when that is at least this share
 #: of its period (a year's total from a June start: yes; a count since 1 Jan to 22 Jun: no).
 MIN_PARTIAL = 0.5
@@ -132,6 +119,9 @@ class Figure:
     unit: str
     source: str
     note: str
+    #: `fit` (a calibration target of the scenario whose window holds it), `check` (held out: compared, never
+    #: fitted) or `duplicate` (another row gives the same figure more exactly; not compared). data/README.md.
+    use: str = "check"
 
     @property
     def value_text(self) -> str:
@@ -182,6 +172,7 @@ def read_figures(path: Path = FACTS) -> list[Figure]:
                 unit=row["unit"],
                 source=row["source"],
                 note=row["note"],
+                use=row.get("use", "check") or "check",
             )
         )
     return figures
@@ -191,6 +182,8 @@ def why_not_compared(figure: Figure) -> str | None:
     """Why a figure cannot be compared with any model output (None when it can be, given a run window)."""
     if "DO NOT USE" in figure.note or "CONFLICT" in figure.note:
         return "marked DO NOT USE or CONFLICT in data/"
+    if figure.use == "duplicate":
+        return "a duplicate of another row, which gives the figure more exactly"
     if figure.metric in INPUT_METRICS or any(word in figure.metric for word in INPUT_WORDS):
         return "a model input (the scenarios are built from it)"
     if figure.country not in COUNTRY:
@@ -245,66 +238,14 @@ def measure(daily: pd.DataFrame, figure: Figure, window: Window) -> float:
     return float(per_day.iloc[-1]) if len(per_day) else float("nan")  # "day": the period's (last) day
 
 
-def run_daily(scenario: str, seed: int, overrides: Sequence[str]) -> pd.DataFrame:
-    """One run of `scenario` with `seed`, in this process: its daily table."""
-    from sim.core.model import BorderModel
-
-    cfg = load_config([f"scenario={scenario}", f"seed={seed}", "progress=false", *overrides])
-    return BorderModel(cfg).run(progress=False).daily
-
-
-def window_of(scenario: str, overrides: Sequence[str]) -> Window:
-    cfg = to_config(load_config([f"scenario={scenario}", *overrides]))
-    override_conflicts(cfg, overrides)  # a key the posterior draw sets is not also set on the command line
-    start = parse_date(cfg.start_date, "start_date")
-    return Window(scenario, start, start + dt.timedelta(days=cfg.days - 1))
-
-
-def compare(
-    figures: list[Figure], runs: dict[str, list[pd.DataFrame]], windows: dict[str, Window]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(compared, set apart): one row per figure and scenario it falls in, with the simulated mean, min and max
-    over the seeds; and one row per figure compared with no scenario, with the reason."""
-    compared, apart = [], []
+def set_apart(figures: list[Figure], windows: dict[str, Window]) -> pd.DataFrame:
+    """One row per figure compared with no scenario of `windows`, with the reason (`why_not_compared`, or outside
+    every run window)."""
+    apart = []
     for figure in figures:
         reason = why_not_compared(figure)
-        matched = False
-        if reason is None:
-            for scenario, window in windows.items():
-                coverage = window.covers(figure)
-                if coverage is None:
-                    continue
-                matched = True
-                values = np.array([measure(daily, figure, window) for daily in runs[scenario]])
-                mean = float(values.mean())
-                mid = (figure.low + figure.high) / 2 if figure.high is not None else figure.low
-                inside = figure.low <= mean <= (figure.high if figure.high is not None else figure.low)
-                notes = [MEASURES[figure.metric].note] if MEASURES[figure.metric].note else []
-                if coverage == "partial":
-                    notes.append(f"the run starts {window.start}; the figure counts from {figure.start}")
-                compared.append(
-                    {
-                        "scenario": scenario,
-                        "country": figure.country,
-                        "metric": figure.metric,
-                        "period": figure.period,
-                        "observed": figure.value_text,
-                        "simulated_mean": mean,
-                        "simulated_min": float(values.min()),
-                        "simulated_max": float(values.max()),
-                        "ratio": mean / mid if mid else float("nan"),
-                        "observed_in_sim_range": bool(
-                            values.min() <= (figure.high if figure.high is not None else figure.low)
-                            and figure.low <= values.max()
-                        ),
-                        "mean_matches_observed": inside,
-                        "seeds": len(values),
-                        "data_row": figure.row,
-                        "note": "; ".join(notes),
-                    }
-                )
-            if not matched:
-                reason = "outside the scenarios' run windows"
+        if reason is None and not any(window.covers(figure) for window in windows.values()):
+            reason = "outside the scenarios' run windows"
         if reason is not None:
             apart.append(
                 {
@@ -317,115 +258,4 @@ def compare(
                     "why": reason,
                 }
             )
-    return pd.DataFrame(compared), pd.DataFrame(apart)
-
-
-def _number(x: float) -> str:
-    if np.isnan(x):
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.2f}"
-
-
-def markdown(compared: pd.DataFrame, apart: pd.DataFrame, windows: dict[str, Window], seeds: int, argv: str) -> str:
-    """docs/validation.md: how it was made, then per scenario every comparable figure side by side."""
-    lines = [
-        "# Validation: the model against the sourced record",
-        "",
-        f"Written by `{f'python -m sim.validate {argv}'.strip()}` on {dt.date.today()}; do not edit by hand.",
-        "",
-        f"Every figure of `data/border-facts.csv` the model can produce, against {seeds} seeds of each historical "
-        "scenario (simulated mean and the range over seeds). Ratio = simulated mean / observed (the middle of an "
-        "observed range). *in range* says whether the observed value lies within the simulated range over seeds. "
-        "Parameters are assumptions, not fitted (see docs/ODD.md 8.1): this shows where the model stands, "
-        "misses included.",
-        "",
-    ]
-    for scenario, window in windows.items():
-        rows = compared[compared["scenario"] == scenario] if len(compared) else compared
-        lines += [f"## `{scenario}` ({window.start} to {window.end})", ""]
-        if not len(rows):
-            lines += ["No figure of data/ falls in this run's window.", ""]
-            continue
-        lines += [
-            "| country | figure | period | observed | simulated mean | min-max over seeds | ratio | in range | note |",
-            "|---|---|---|---:|---:|---:|---:|---|---|",
-        ]
-        for _, r in rows.iterrows():
-            lines.append(
-                f"| {r['country']} | {r['metric']} | {r['period']} | {r['observed']} | {_number(r['simulated_mean'])}"
-                f" | {_number(r['simulated_min'])}-{_number(r['simulated_max'])} | {_number(r['ratio'])} | "
-                f"{'yes' if r['observed_in_sim_range'] else 'no'} | {r['note']} |"
-            )
-        covered = int(rows["observed_in_sim_range"].sum())
-        lines += ["", f"{covered} of {len(rows)} observed values lie within the simulated range over seeds.", ""]
-        misses = rows.assign(miss=np.abs(np.log(rows["ratio"].clip(lower=1e-9)))).sort_values("miss", ascending=False)
-        worst = [
-            f"{r['country']} {r['metric']} {r['period']} ({_number(r['ratio'])}x)" for _, r in misses.head(3).iterrows()
-        ]
-        lines += [f"Largest misses (simulated / observed): {'; '.join(worst)}.", ""]
-    lines += [
-        "## Figures not compared",
-        "",
-        "| country | figure | period | value | why |",
-        "|---|---|---|---:|---|",
-    ]
-    for _, r in apart.iterrows():
-        lines.append(f"| {r['country']} | {r['metric']} | {r['period']} | {r['observed']} | {r['why']} |")
-    return "\n".join(lines) + "\n"
-
-
-def validate(
-    scenarios: Sequence[str] = SCENARIOS,
-    seeds: int = MIN_SEEDS,
-    overrides: Sequence[str] = (),
-    jobs: int = -1,
-    facts: Path = FACTS,
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Window]]:
-    """Run every scenario with seeds 0..seeds-1 (in parallel processes) and compare with the record."""
-    windows = {s: window_of(s, overrides) for s in scenarios}
-    tasks = [(s, seed) for s in scenarios for seed in range(seeds)]
-    tables = Parallel(n_jobs=jobs)(delayed(run_daily)(s, seed, tuple(overrides)) for s, seed in tasks)
-    runs: dict[str, list[pd.DataFrame]] = {s: [] for s in scenarios}
-    for (s, _), table in zip(tasks, tables, strict=True):
-        runs[s].append(table)
-    compared, apart = compare(read_figures(facts), runs, windows)
-    return compared, apart, windows
-
-
-def main(argv: list[str] | None = None) -> int:
-    args_list = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m sim.validate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), help="historical scenarios to run")
-    parser.add_argument("--seeds", type=int, default=MIN_SEEDS, help=f"seeds per scenario (default {MIN_SEEDS})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the markdown table (a .csv goes beside it)")
-    parser.add_argument("--jobs", type=int, default=-1, help="worker processes (default: all cores)")
-    parser.add_argument("overrides", nargs="*", help="config overrides applied to every run (key=value)")
-    args = parser.parse_args(args_list)
-    if args.seeds < 1:
-        print("error: --seeds must be at least 1", file=sys.stderr)
-        return 2
-    if args.seeds < MIN_SEEDS:
-        print(f"warning: {args.seeds} seeds; the table is meant for at least {MIN_SEEDS}", file=sys.stderr)
-    try:
-        compared, apart, windows = validate(args.scenarios, args.seeds, args.overrides, args.jobs)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except Exception as err:  # a composition error (an unknown scenario), in one line as `sim.run` gives it
-        problem = config_file_problem(err)
-        if problem is None:
-            raise
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    try:
-        write_text(args.out, markdown(compared, apart, windows, args.seeds, " ".join(args_list)))
-        write_csv(args.out.with_suffix(".csv"), pd.concat([compared, apart], ignore_index=True))
-    except OSError as err:
-        print(f"error: {cannot_write(err, args.out)}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.out} and {args.out.with_suffix('.csv')}: {len(compared)} comparisons, {len(apart)} set apart")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return pd.DataFrame(apart, columns=["country", "metric", "period", "observed", "unit", "data_row", "why"])

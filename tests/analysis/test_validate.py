@@ -1,14 +1,11 @@
-"""`python -m sim.validate`: figures of data/ matched to model outputs, over the right days, side by side."""
+"""The sourced record read and matched to model outputs over the right days (`sim.analysis.validate`); the command
+`python -m sim.validate` is tested in tests/inference/test_predictive.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
-import pytest
-from commands import printed, run_module
-from posterior import DRAWS, with_draws, write_draws
 
 from sim.analysis import validate as v
 
@@ -101,69 +98,14 @@ def test_measures_sum_a_period_take_a_day_or_a_peak_for_the_figure_s_country():
     assert v.measure(daily, cumulative, window) == 1 + 2 + 3  # only the days the run has
 
 
-def test_compare_reports_mean_range_ratio_and_whether_the_observed_value_is_in_range():
+def test_figures_compared_with_no_scenario_are_set_apart_with_the_reason():
     window = v.Window("s", D(2021, 8, 1), D(2021, 8, 31))
-    runs = [_daily(D(2021, 8, 1), 31, reported_attempts=[k] * 31) for k in (90, 110)]
     inside = _figure("attempted_illegal_crossings_from_BY", D(2021, 8, 1), D(2021, 8, 31), value="3100")
-    outside = _figure("attempted_illegal_crossings_from_BY", D(2021, 8, 1), D(2021, 8, 31), value="9000")
     later = _figure("attempted_illegal_crossings_from_BY", D(2021, 9, 1), D(2021, 9, 30), value="7700")
-    compared, apart = v.compare([inside, outside, later], {"s": runs}, {"s": window})
-    assert list(compared["observed"]) == ["3,100", "9,000"]
-    assert list(compared["simulated_mean"]) == [3100.0, 3100.0]
-    assert list(compared["simulated_min"]) == [2790.0, 2790.0] and list(compared["simulated_max"]) == [3410.0] * 2
-    assert list(compared["observed_in_sim_range"]) == [True, False]
-    assert compared["ratio"].iloc[1] == pytest.approx(3100 / 9000)
-    assert list(apart["why"]) == ["outside the scenarios' run windows"]
-
-
-def test_the_command_writes_the_table_and_its_csv(tmp_path):
-    out = tmp_path / "validation.md"
-    result = run_module(
-        "sim.validate",
-        "--scenarios",
-        "autumn2021",
-        "--seeds",
-        "2",
-        "--jobs",
-        "1",
-        "--out",
-        str(out),
-        "start_date=2021-08-01",
-        "days=10",
-    )
-    assert result.returncode == 0, printed(result)
-    assert "meant for at least 5" in result.stderr
-    text = out.read_text()
-    assert "`python -m sim.validate --scenarios autumn2021" in text
-    assert "Largest misses (simulated / observed):" in text
-    row = next(line for line in text.splitlines() if "prevented_entries_daily" in line and "2021-08-03" in line)
-    assert "| LT |" in row
-    table = pd.read_csv(out.with_suffix(".csv"))
-    lt = table[(table["metric"] == "prevented_entries_daily") & (table["period"] == "2021-08-03")]
-    assert len(lt) == 1 and lt["seeds"].iloc[0] == 2
-    assert np.isfinite(lt["simulated_mean"].iloc[0]) and lt["simulated_mean"].iloc[0] >= 0
-    assert (table["why"].dropna() == "outside the scenarios' run windows").any()
-
-
-def test_a_wrong_scenario_or_override_exits_2_naming_it(tmp_path):
-    bad = run_module("sim.validate", "--scenarios", "nowhere", "--seeds", "1", "--out", str(tmp_path / "v.md"))
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr, printed(bad)
-    errors = [line for line in bad.stderr.splitlines() if not line.startswith("warning: 1 seeds")]
-    assert errors == [  # one line, as `python -m sim.run scenario=nowhere` says it
-        "error: scenario=nowhere: no such option (configs/scenario/nowhere.yaml); allowed for scenario: "
-        "autumn2021, no_fence, surge, wall_in_2021, year2023"
-    ]
-    wrong = run_module("sim.validate", "--seeds", "1", "--out", str(tmp_path / "v.md"), "guards.p_see=2")
-    assert wrong.returncode == 2 and "guards.p_see" in wrong.stderr and "Traceback" not in wrong.stderr
-    assert not (tmp_path / "v.md").exists()
-
-
-def test_a_bad_posterior_draw_stops_the_validation_before_any_run(tmp_path, capsys):
-    # `python -m sim.validate posterior_draw=k ...` composes its runs through to_config like sim.run: a draw the
-    # calibration does not have exits 2 naming it (tests/config/test_posterior_draws.py: the draw is applied)
-    draws = write_draws(tmp_path / "draws.parquet", DRAWS)
-    out = tmp_path / "validation.md"
-    args = ["--scenarios", "autumn2021", "--seeds", "1", "--out", str(out), *with_draws(draws, "posterior_draw=9")]
-    assert v.main(args) == 2
-    assert "posterior_draw: 9 is out of range; calibration `example` has draws 0..2" in capsys.readouterr().err
-    assert not out.exists()
+    fence = _figure("fence_length", D(2021, 8, 1), D(2021, 8, 31))
+    apart = v.set_apart([inside, later, fence], {"s": window})
+    assert list(apart["period"]) == ["2021-09-01 to 2021-09-30", "2021-08-01 to 2021-08-31"]
+    assert list(apart["observed"]) == ["7,700", "100"]
+    assert apart["why"].iloc[0] == "outside the scenarios' run windows" and "input" in apart["why"].iloc[1]
+    wider = v.Window("t", D(2021, 8, 1), D(2021, 9, 30))
+    assert list(v.set_apart([inside, later], {"s": window, "t": wider})["why"]) == []  # some window holds each
