@@ -436,7 +436,7 @@ def calibrate(settings: Settings, sim: Simulator, sampler: Any, progress: Progre
             progress.say(f"stopped after {why}")
             history = abc.history
             break
-        budget = np.inf if settings.max_simulations is None else settings.max_simulations - total
+        budget = np.inf if settings.max_simulations is None else settings.max_simulations  # pyabc: in all
         history = abc.run(minimum_epsilon=settings.min_epsilon, max_nr_populations=1, max_total_nr_simulations=budget)
         if history.n_populations == done:
             progress.say("stopped: pyabc could not complete a generation")
@@ -451,6 +451,7 @@ def calibrate(settings: Settings, sim: Simulator, sampler: Any, progress: Progre
 def make_sampler(settings: Settings, client: Any) -> Any:
     import pyabc
 
+    _quiet_pyabc()
     if client is not None:
         return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1)
     return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=settings.cores)
