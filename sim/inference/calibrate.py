@@ -90,6 +90,7 @@ class Model:
     """pyabc's model: a particle (unit-scale values named by dotted key) -> {"stats": the fit targets' values}.
 
     Pickles (a module-level class holding a `Simulator`), so Dask workers can run it; multicore workers inherit it.
+    Values that together break a config cross-check give NaN statistics (no run), which `Distance` rejects.
     """
 
     simulator: Simulator
@@ -101,17 +102,24 @@ class Model:
     def __call__(self, particle: Mapping[str, float]) -> dict[str, np.ndarray]:
         quiet_model()
         seed = seed_for([float(particle[key]) for key in self.keys])
-        return {"stats": self.simulator(self.natural(particle), seed)}
+        try:
+            return {"stats": self.simulator(self.natural(particle), seed)}
+        except ConfigError:  # values that together break a cross-check (a breach chance x a terrain factor > 1)
+            return {"stats": np.full(len(self.simulator.targets), np.nan)}
 
 
 @dataclass
 class Distance:
-    """pyabc's distance: `sim.inference.targets.distance` of a run's target values (the record is in the targets)."""
+    """pyabc's distance: `sim.inference.targets.distance` of a run's target values (the record is in the targets);
+    infinite for a particle the config refused."""
 
     targets: list[Target]
 
     def __call__(self, x: Mapping[str, Any], x_0: Mapping[str, Any]) -> float:
-        return float(distance(np.asarray(x["stats"], dtype=float), self.targets))
+        stats = np.asarray(x["stats"], dtype=float)
+        if np.isnan(stats).all():  # a particle the config refused (`Model`): never accepted
+            return float("inf")
+        return float(distance(stats, self.targets))
 
 
 # --- options -------------------------------------------------------------------------------------------------------
@@ -262,7 +270,6 @@ def simulator(settings: Settings) -> Simulator:
     """The scenario composed once (with --override); raises `OptionError` for a bad override or no fit target."""
     try:
         sim = Simulator(settings.scenario, settings.overrides, uses=("fit",))
-        apply(sim.base, {p.key: p.from_unit(0.5) for p in settings.parameters})  # each key takes values of its range
     except ConfigError as err:
         raise OptionError("--override: " + " ".join(str(err).split())) from None
     except Exception as err:  # a composition error (an unknown key or option), in one line as `sim.run` gives it
@@ -270,6 +277,13 @@ def simulator(settings: Settings) -> Simulator:
         if problem is None:
             raise
         raise OptionError("--override: " + " ".join(problem.split())) from None
+    for p in settings.parameters:  # every value of the prior range must be one the config allows
+        for end in (0.0, 1.0):
+            try:
+                apply(sim.base, {p.key: float(p.from_unit(end))})
+            except ConfigError as err:
+                problem = " ".join(str(err).split())
+                raise OptionError(f"--parameters {p.key}: its prior range does not fit: {problem}") from None
     if not sim.targets:
         raise OptionError(
             f"--override: the run window ({sim.base.start_date}, {sim.base.days} days) holds none of "

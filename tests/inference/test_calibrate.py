@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from sim.inference import calibrate as cal
-from sim.inference.parameters import BY_KEY
+from sim.inference.parameters import BY_KEY, Parameter
+from sim.inference.simulate import Simulator
 from tests.commands import REPO, printed, run_module
 
 SHORT = ["--override", "days=30", "--population", "6"]
@@ -190,3 +191,22 @@ def test_a_calibration_runs_on_a_dask_cluster(tmp_path, monkeypatch):
     summary = json.loads((tmp_path / "dask" / "summary.json").read_text())
     assert summary["sampler"] == "DaskDistributedSampler" and summary["generations_run"] == 1
     assert len(pd.read_parquet(tmp_path / "dask" / "posterior.parquet")) == 4
+
+
+def test_a_prior_range_the_config_refuses_is_an_error_before_any_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(cal.BY_KEY, "guards.p_see", Parameter("guards.p_see", 0.5, 1.5))  # a chance above 1
+    base = ["--fit", "2021", "--db", str(tmp_path / "h.db"), "--out", str(tmp_path / "o"), *SHORT]
+    assert cal.main([*base, "--config-out", str(tmp_path / "c.yaml"), "--parameters", "guards.p_see"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--parameters guards.p_see" in err, err
+    assert not (tmp_path / "h.db").exists()
+
+
+def test_values_that_together_break_a_cross_check_are_never_accepted():
+    keys = ("barriers.razor_wire.p_breach", "terrain.forest.p_breach_factor")
+    model = cal.Model(Simulator("autumn2021", ["days=30"]), keys)
+    both_high = dict.fromkeys(keys, 1.0)  # unit scale: 0.9 x 2 = 1.8, a breach chance above 1
+    assert np.isnan(model(both_high)["stats"]).all()
+    assert cal.Distance(model.simulator.targets)(model(both_high), {}) == float("inf")
+    fine = {"stats": np.array([473.0])}  # the one target of these 30 days, hit exactly
+    assert cal.Distance(model.simulator.targets)(fine, {}) == 0.0
