@@ -667,10 +667,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OptionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    np.random.seed(settings.seed)  # pyabc draws from numpy's global state in this process
-    import random
-
-    random.seed(settings.seed)
+    np.random.seed(settings.seed)  # pyabc draws from numpy's global state in this process (never the model)
     try:
         settings.out.mkdir(parents=True, exist_ok=True)
         progress = Progress(settings.out / "progress.log", settings.generations, settings.max_simulations)
