@@ -100,3 +100,25 @@ def test_seasons_bench_writes_seasons_per_hour_and_keeps_the_other_results(repo,
     assert len(par["season_cpu_seconds_all"]) == 2 and par["seasons_per_hour_from_cpu"] > 0
     assert 0 < one["best_cpu_seconds"] <= one["median_cpu_seconds"]
     assert "seasons per hour" in result.stdout
+
+
+def test_the_calibration_benchmark_adds_its_key_and_keeps_the_others(repo, tmp_path):
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps({"autumn2021": {"model": {"wall_seconds": 2.0}}, "python": "3.11"}))
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(repo / "benchmarks" / "bench_calibration.py"),
+            *("--days", "30", "--population", "3", "--generations", "1", "--cores", "2", "--out", str(out)),
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads(out.read_text())
+    assert data["autumn2021"] == {"model": {"wall_seconds": 2.0}} and data["python"] == "3.11"
+    calibration = data["calibration"]
+    assert calibration["generations"] == 1 and calibration["simulations"] >= 6  # the prior sample and generation 0
+    assert calibration["simulations_per_hour"] > 0 and calibration["days"] == 30

@@ -54,3 +54,25 @@ def write_csv(path: Path, df: pd.DataFrame) -> Path:
 
 def write_json(path: Path, data: object) -> Path:
     return write_text(path, json.dumps(data, indent=2, sort_keys=True, allow_nan=False) + "\n")
+
+
+def write_parquet(path: Path, df: pd.DataFrame) -> Path:
+    """`df` as a parquet file (no index), written into a temporary file beside `path` and renamed over it."""
+    path = Path(path)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        df.to_parquet(tmp, index=False)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as err:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise naming(err, path) from err
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -123,11 +123,16 @@ def test_the_checker_finds_global_random_use():
     assert global_random_uses(source) == ["import random", "np.random.seed"]
 
 
+#: The one allowed use: `sim.calibrate` seeds numpy's global state from --seed, because pyabc draws its particles
+#: from it (the model itself still draws only from its named streams).
+ALLOWED_GLOBAL = {"inference/calibrate.py": ["np.random.seed"]}
+
+
 def test_sim_does_not_use_global_random_state():
     files = sorted(SIM.rglob("*.py"))  # every layer: sim/core, sim/config, ... (not only sim/*.py)
     assert any(f.parent.name == "core" for f in files) and any(f.parent.name == "guards" for f in files)
     uses = {str(f.relative_to(SIM)): global_random_uses(f.read_text(encoding="utf-8")) for f in files}
-    assert not {name: found for name, found in uses.items() if found}
+    assert not {name: found for name, found in uses.items() if found and found != ALLOWED_GLOBAL.get(name)}
 
 
 @pytest.mark.parametrize("n", [1, 2, 6, 8, 30])
