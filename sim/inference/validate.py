@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 from collections.abc import Sequence
@@ -38,7 +39,7 @@ CALIBRATIONS = REPO / "calibration"
 DRAWS, SEEDS_PER_DRAW, SEEDS_ALONE = 20, 2, 10
 #: Intervals from fewer runs (draws x seeds) per scenario than this are rough: the command warns.
 MIN_RUNS = 10
-#: The year in a calibration's name -> the scenario it was fitted to.
+#: The year of a fit -> its scenario (from summary.json, or the year in a calibration's name).
 FITTED_TO = {"2021": "autumn2021", "2023": "year2023"}
 NONE = "none"
 
@@ -78,13 +79,27 @@ def resolve(name: str, root: Path = CALIBRATIONS) -> Calibration:
     if not draws.is_file():
         shipped = ", ".join([*available(root), NONE])
         raise ValueError(f"--calibrations {name}: no {draws} (available: {shipped})")
+    return Calibration(folder.name, draws, fitted_scenario(folder, name))
+
+
+def fitted_scenario(folder: Path, name: str) -> str:
+    """The scenario a calibration was fitted to: `scenario` in the summary.json `sim.calibrate` writes beside its
+    draws, else the year in the folder's name (`fit2023` -> year2023). Raises ValueError when neither tells."""
+    summary = folder / "summary.json"
+    if summary.is_file():
+        try:
+            scenario = json.loads(summary.read_text(encoding="utf-8")).get("scenario")
+        except (OSError, ValueError) as err:
+            raise ValueError(f"--calibrations {name}: cannot read {summary} ({err})") from None
+        if isinstance(scenario, str) and scenario in FITTED_TO.values():
+            return scenario
     years = [y for y in re.findall(r"(20\d\d)", folder.name) if y in FITTED_TO]
     if len(set(years)) != 1:
         raise ValueError(
-            f"--calibrations {name}: cannot tell the scenario it was fitted to (its name should hold one of "
-            f"{', '.join(FITTED_TO)})"
+            f"--calibrations {name}: cannot tell the scenario it was fitted to (no summary.json naming one of "
+            f"{', '.join(FITTED_TO.values())}, and its name holds none of {', '.join(FITTED_TO)})"
         )
-    return Calibration(folder.name, draws, FITTED_TO[years[0]])
+    return FITTED_TO[years[0]]
 
 
 def sections(calibration: Calibration, scenarios: Sequence[str]) -> list[Section]:

@@ -160,6 +160,10 @@ def test_calibrations_are_found_by_name_and_fitted_to_their_year_s_scenario(tmp_
     _draws(tmp_path / "wide")
     with pytest.raises(ValueError, match="--calibrations wide: cannot tell the scenario"):
         cmd.resolve("wide", tmp_path)
+    # sim.calibrate's summary.json names the scenario, whatever the calibration is called
+    _draws(tmp_path / "calibrated")
+    (tmp_path / "calibrated" / "summary.json").write_text('{"scenario": "year2023", "fit": "2023"}')
+    assert cmd.resolve("calibrated", tmp_path).fitted == "year2023"
     names = [s.key for s in cmd.sections(cmd.resolve("fit2021", tmp_path), v.SCENARIOS)]
     assert names == ["fitted", "held out in the fitted period", "held-out regime"]
     assert [s.uses for s in cmd.sections(cmd.resolve("fit2021", tmp_path), v.SCENARIOS)][2] == ("fit", "check")
