@@ -9,7 +9,7 @@ SWEEP  := results/sweeps/quick_compare/$(shell date +%Y-%m-%d_%H-%M-%S)
 VIZ_PORT ?= 8765
 LAB_PORT ?= 8888
 
-.PHONY: setup run scenario test test-ray lint bench validate viz notebooks clean
+.PHONY: setup run scenario test test-ray lint bench validate sensitivity viz notebooks clean
 
 # $(call venv_with,EXTRAS): create .venv if needed and install the project with EXTRAS (e.g. [dev]) into it
 define venv_with
@@ -24,10 +24,14 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-dev: pyproject.toml
 	$(call venv_with,[dev])
-	touch $(VENV)/.installed $(VENV)/.installed-viz $@
+	touch $(VENV)/.installed $(VENV)/.installed-viz $(VENV)/.installed-inference $@
 
 $(VENV)/.installed-viz: pyproject.toml
 	$(call venv_with,[viz])
+	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-inference: pyproject.toml
+	$(call venv_with,[inference])
 	touch $(VENV)/.installed $@
 
 $(VENV)/.installed-notebooks: pyproject.toml
@@ -68,6 +72,12 @@ bench: $(VENV)/.installed
 # The historical scenarios against every comparable figure of data/ (5 seeds each): writes docs/validation.md
 validate: $(VENV)/.installed
 	$(BIN)/python -m sim.validate
+
+# Which assumption parameters move the outputs: Morris screening of all, Sobol indices of the top 8, on the whole
+# 2021 season (writes docs/sensitivity/ and docs/sensitivity.md; about an hour on 2 free cores). QUICK=1: a tiny
+# budget (about a minute) into results/sensitivity/quick/
+sensitivity: $(VENV)/.installed-inference
+	$(BIN)/python -m sim.sensitivity $(if $(QUICK),--quick)
 
 # The interactive border map on this machine only (127.0.0.1); open http://localhost:$(VIZ_PORT)
 viz: $(VENV)/.installed-viz
