@@ -74,8 +74,8 @@ validate: $(VENV)/.installed
 	$(BIN)/python -m sim.validate
 
 # Which assumption parameters move the outputs: Morris screening of all, Sobol indices of the top 8, on the whole
-# 2021 season (writes docs/sensitivity/ and docs/sensitivity.md; about an hour on 2 free cores). QUICK=1: a tiny
-# budget (about a minute) into results/sensitivity/quick/
+# 2021 season (writes docs/sensitivity/ and docs/sensitivity.md; about 20 minutes on 2 free cores). QUICK=1: a
+# tiny budget (about a minute) into results/sensitivity/quick/
 sensitivity: $(VENV)/.installed-inference
 	$(BIN)/python -m sim.sensitivity $(if $(QUICK),--quick)
 

@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import math
 import os
 import shlex
 import sys
@@ -52,6 +53,8 @@ RESAMPLES = 1000
 QUICK = {"days": 30, "trajectories": 3, "sobol_top": 3, "sobol_n": 8}
 #: The full run's budget (docs/sensitivity.md says why).
 FULL = {"days": None, "trajectories": 8, "sobol_top": 8, "sobol_n": 64}
+#: Points per task sent to a worker.
+CHUNK = 8
 #: Parameters shown in morris.png.
 PLOT_TOP = 20
 
@@ -135,7 +138,9 @@ def evaluate(
     keys = tuple(p.key for p in params)
     values = np.column_stack([p.from_unit(unit[:, j]) for j, p in enumerate(params)]) if len(params) else unit
     jobs = effective_n_jobs(settings.jobs)
-    chunks = [c for c in np.array_split(np.arange(len(unit)), min(len(unit), 4 * jobs)) if len(c)]
+    # chunks of at most CHUNK points (progress, and no worker idle long at the end), at least 4 per worker
+    parts = max(math.ceil(len(unit) / CHUNK), min(len(unit), 4 * jobs))
+    chunks = [c for c in np.array_split(np.arange(len(unit)), parts) if len(c)]
     tasks = (
         delayed(run_points)(settings.scenario, settings.run_overrides, keys, values[c], settings.seeds, first[c])
         for c in chunks
@@ -397,6 +402,7 @@ def sobol_plot(settings: Settings, sobol: pd.DataFrame, path: Path) -> Path:
         if rows["note"].iloc[0]:
             ax.text(0.5, 0.5, f"not analysed:\n{rows['note'].iloc[0]}", transform=ax.transAxes, ha="center")
         ax.set_title(LABELS[output], fontsize="small")
+        ax.set_xlim(-0.25, 1.25)  # indices are shares: wider intervals are cut at the edge
         ax.grid(axis="x", alpha=0.3)
         ax.set_xlabel("share of variance")
     axes[0][0].set_yticks(y, keys, fontsize="small")
@@ -420,7 +426,7 @@ def _window(settings: Settings) -> str:
 def _fmt(x: float, digits: int = 2) -> str:
     if x is None or not np.isfinite(x):
         return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.{digits}f}" if abs(x) >= 0.01 or x == 0 else f"{x:.1e}"
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.{digits}f}" if abs(x) >= 0.01 or x == 0 else f"{x:.1e}"
 
 
 def summary(settings: Settings, result: Result, command: str, out: Path, doc: Path) -> str:
@@ -459,6 +465,13 @@ def summary(settings: Settings, result: Result, command: str, out: Path, doc: Pa
             f"N={settings.sobol_n} x ({settings.sobol_top} + 2) = {result.sobol_runs} runs; the others at their "
             "defaults. S1 is the share of an output's variance due to the parameter alone, ST includes its "
             "interactions; 95% bootstrap intervals."
+            + (
+                f" N={settings.sobol_n} is below the {FULL['sobol_n']} this command defaults to (a smaller budget, "
+                "to fit the time there was): the intervals are wide; read the order of the parameters, not the "
+                "values."
+                if settings.sobol_n < FULL["sobol_n"] and not settings.quick
+                else ""
+            )
             if settings.sobol_top
             else "- **Sobol indices**: skipped (`--sobol-top 0`)."
         ),
@@ -468,12 +481,12 @@ def summary(settings: Settings, result: Result, command: str, out: Path, doc: Pa
         f"sampling seed is {settings.seed}: the same command gives the same files.",
         "- **Time**: "
         + ", ".join(f"{k} {v:.1f} min" for k, v in minutes.items())
-        + f" on {effective_n_jobs(settings.jobs)} worker process(es).",
+        + f" (wall clock) on {effective_n_jobs(settings.jobs)} worker process(es); a full-season run takes about "
+        "1.5 s of one free core, more when other work shares the machine.",
         "",
-        "Outputs of the default parameters (same seeds), and in brackets the model's noise: the standard deviation "
-        f"over {NOISE_REPEATS} repeats with other seeds (a parameter whose mu* is not well above it cannot be told "
-        "from noise): "
-        + ", ".join(f"{LABELS[k]} {_fmt(v)} ({_fmt(result.noise[k])})" for k, v in result.defaults.items())
+        "Outputs of the default parameters (same seeds), and in brackets the model's noise: their standard deviation "
+        f"over {NOISE_REPEATS} repeats with other seeds: "
+        + ", ".join(f"{LABELS[o]} {_fmt(result.defaults[o])} ({_fmt(result.noise[o])})" for o in OUTPUTS)
         + ".",
         "",
         "## Morris screening",
@@ -481,25 +494,32 @@ def summary(settings: Settings, result: Result, command: str, out: Path, doc: Pa
         f"![Morris]({rel}/morris.png)",
         "",
         "Top 15 by score: mu* / largest mu* per output (sigma / mu* in brackets; above 1: interactions or noise "
-        "dominate).",
+        "dominate). † marks a mu* within the noise floor of that output: no larger than the mu* a parameter "
+        "without any effect would show if it only reshuffled the random draws, 2 / sqrt(pi) x the noise's "
+        f"standard deviation / the step ({_step():.2f} of the range); such an effect cannot be told from noise.",
         "",
         "| rank | parameter | score | " + " | ".join(LABELS[o] for o in OUTPUTS) + " |",
         "|---:|---|---:|" + "---:|" * len(OUTPUTS),
     ]
     wide = morris.set_index(["parameter", "output"])
+    floor = noise_floor(result.noise)
     for key in ranking(morris)[:15]:
         cells = []
         for o in OUTPUTS:
             r = wide.loc[(key, o)]
+            if not np.isfinite(r["mu_star"]):
+                cells.append("n/a")
+                continue
             ratio = r["sigma"] / r["mu_star"] if r["mu_star"] > 0 else np.nan
-            cells.append(f"{_fmt(r['mu_star_norm'])} ({_fmt(ratio, 1)})")
+            within = "†" if r["mu_star"] <= floor[o] else ""
+            cells.append(f"{_fmt(r['mu_star_norm'])}{within} ({_fmt(ratio, 1)})")
         first = wide.loc[(key, OUTPUTS[0])]
         lines.append(f"| {int(first['rank'])} | `{key}` | {_fmt(first['score'])} | " + " | ".join(cells) + " |")
     notes = morris.drop_duplicates("output").set_index("output")["note"]
     for o in OUTPUTS:
         if notes[o]:
             lines += ["", f"`{o}` was not analysed: {notes[o]} (nothing of it happens in this window)."]
-    lines += ["", *_morris_reading(morris)]
+    lines += ["", *_morris_reading(morris, floor)]
     if settings.sobol_top:
         lines += ["", "## Sobol indices", "", f"![Sobol]({rel}/sobol.png)", ""]
         lines += [
@@ -535,14 +555,30 @@ def summary(settings: Settings, result: Result, command: str, out: Path, doc: Pa
     return "\n".join(lines) + "\n"
 
 
-def _morris_reading(morris: pd.DataFrame) -> list[str]:
-    """Plain statements read off the table: the leading parameter of each output, parameters with no effect."""
+def _step() -> float:
+    """The Morris step in the unit cube (SALib: levels / (2 (levels - 1)))."""
+    return LEVELS / (2 * (LEVELS - 1))
+
+
+def noise_floor(noise: dict[str, float]) -> dict[str, float]:
+    """Per output, the mu* of a parameter without effect whose only change is fresh noise: E|X - Y| / step for two
+    independent normal values of standard deviation `noise` (2 sigma / sqrt(pi))."""
+    return {o: 2 * noise[o] / math.sqrt(math.pi) / _step() for o in OUTPUTS}
+
+
+def _morris_reading(morris: pd.DataFrame, floor: dict[str, float]) -> list[str]:
+    """Plain statements read off the table: the leading parameters of each output, parameters with no effect or
+    none above the noise."""
     out = ["What it says:", ""]
     for o in OUTPUTS:
-        rows = morris[(morris["output"] == o) & morris["mu_star"].notna()].sort_values("mu_star", ascending=False)
-        if len(rows) and rows["mu_star"].iloc[0] > 0:
+        rows = morris[(morris["output"] == o) & (morris["mu_star"] > 0)].sort_values("mu_star", ascending=False)
+        if len(rows):
             lead = ", ".join(f"`{k}`" for k in rows["parameter"].head(3))
-            out.append(f"- {LABELS[o]}: most moved by {lead} (mu* of the first: {_fmt(rows['mu_star'].iloc[0])}).")
+            above = int((rows["mu_star"] > floor[o]).sum())
+            out.append(
+                f"- {LABELS[o]}: most moved by {lead} (mu* of the first: {_fmt(rows['mu_star'].iloc[0])}); "
+                f"{above} parameter(s) above the noise floor ({_fmt(floor[o])})."
+            )
     still = morris.groupby("parameter")["mu_star"].max()
     none = sorted(still[still == 0].index)
     if none:
@@ -550,10 +586,13 @@ def _morris_reading(morris: pd.DataFrame) -> list[str]:
             f"- {len(none)} parameter(s) changed no output at all in this window (they cannot act here, e.g. a "
             f"barrier that is never built): {', '.join(f'`{k}`' for k in none)}."
         )
-    weak = morris.drop_duplicates("parameter")
-    weak = weak[(weak["score"] > 0) & (weak["score"] < 0.05)]
-    if len(weak):
-        out.append(f"- {len(weak)} parameter(s) score below 0.05 on every output: at most a small effect.")
+    above = morris.assign(floor=morris["output"].map(floor)).query("mu_star > floor")["parameter"].unique()
+    within = [k for k in ranking(morris) if k not in set(above) and k not in none]
+    if within:
+        out.append(
+            f"- {len(within)} parameter(s) act but stay within the noise floor on every output (no effect these runs "
+            f"can tell apart): {', '.join(f'`{k}`' for k in within)}."
+        )
     return out
 
 
@@ -568,7 +607,13 @@ def _sobol_reading(sobol: pd.DataFrame) -> list[str]:
         out.append(
             f"- {LABELS[o]}: `{lead['parameter']}` has the largest total effect (ST {_fmt(lead['ST'])}); the first-"
             f"order indices sum to {_fmt(s1)}"
-            + (" (most of the variance is additive)." if s1 >= 0.7 else " (interactions or noise carry the rest).")
+            + (
+                " (above 1: estimation error at this N)."
+                if s1 > 1.05
+                else " (most of the variance is additive)."
+                if s1 >= 0.7
+                else " (interactions or noise carry the rest)."
+            )
         )
     return out
 
