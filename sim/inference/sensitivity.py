@@ -403,6 +403,7 @@ def sobol_plot(settings: Settings, sobol: pd.DataFrame, path: Path) -> Path:
             ax.text(0.5, 0.5, f"not analysed:\n{rows['note'].iloc[0]}", transform=ax.transAxes, ha="center")
         ax.set_title(LABELS[output], fontsize="small")
         ax.set_xlim(-0.25, 1.25)  # indices are shares: wider intervals are cut at the edge
+        ax.set_xticks([0, 0.5, 1])
         ax.grid(axis="x", alpha=0.3)
         ax.set_xlabel("share of variance")
     axes[0][0].set_yticks(y, keys, fontsize="small")
