@@ -671,7 +671,7 @@ class ReuseError(ValueError):
 
 
 def _read(path: Path) -> pd.DataFrame:
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""], float_precision="round_trip")
     table["note"] = table["note"].fillna("").astype(str)
     return table
 
@@ -834,21 +834,18 @@ def main(argv: Sequence[str] | None = None, run: Evaluate = evaluate) -> int:
             write_morris(settings, result, out, command)
         if settings.sobol_top and not result.sobol_runs:
             result = sobol_step(settings, result, run)
-    except ReuseError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"error: {cannot_write(err, out)}", file=sys.stderr)
-        return 1
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
+    except (ReuseError, ConfigError) as err:
+        print(f"error: {' '.join(line.strip() for line in str(err).splitlines())}", file=sys.stderr)
         return 2
     except Exception as err:  # a composition error (an unknown scenario), in one line as `sim.run` gives it
-        problem = config_file_problem(err)
-        if problem is None:
-            raise
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
+        problem = config_file_problem(err)  # before OSError: Hydra's missing-config error is an IOError
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
+        if isinstance(err, OSError):  # writing the screening's files
+            print(f"error: {cannot_write(err, out)}", file=sys.stderr)
+            return 1
+        raise
     try:
         written = write(settings, result, out, doc, command)
     except OSError as err:
