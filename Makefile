@@ -9,7 +9,7 @@ SWEEP  := results/sweeps/quick_compare/$(shell date +%Y-%m-%d_%H-%M-%S)
 VIZ_PORT ?= 8765
 LAB_PORT ?= 8888
 
-.PHONY: setup run scenario test test-ray lint bench validate calibrate viz notebooks clean
+.PHONY: setup run scenario test test-ray lint bench validate calibrate sensitivity viz notebooks clean
 
 # $(call venv_with,EXTRAS): create .venv if needed and install the project with EXTRAS (e.g. [dev]) into it
 define venv_with
@@ -79,6 +79,12 @@ validate: $(VENV)/.installed
 FIT ?= 2021
 calibrate: $(VENV)/.installed-inference
 	$(BIN)/python -m sim.calibrate --fit $(FIT) $(ARGS)
+
+# Which assumption parameters move the outputs: Morris screening of all, Sobol indices of the top 8, on the whole
+# 2021 season (writes docs/sensitivity/ and docs/sensitivity.md; about 20 minutes on 2 free cores). QUICK=1: a
+# tiny budget (about a minute) into results/sensitivity/quick/
+sensitivity: $(VENV)/.installed-inference
+	$(BIN)/python -m sim.sensitivity $(if $(QUICK),--quick)
 
 # The interactive border map on this machine only (127.0.0.1); open http://localhost:$(VIZ_PORT)
 viz: $(VENV)/.installed-viz

@@ -24,7 +24,7 @@ PACKAGES = ("sim", "hydra_plugins")
 #: The layers, lowest first (docs/architecture.md): a module imports its own layer and those below, never above.
 LAYERS = ("sim.config", "sim.core", "sim.cli", "sim.analysis", "sim.inference", "sim.viz")
 #: Above every layer: the public API (`sim/__init__`, loaded lazily) and the commands' entry points.
-ENTRY_POINTS = ("sim", "sim.run", "sim.aggregate", "sim.report", "sim.validate", "sim.calibrate")
+ENTRY_POINTS = ("sim", "sim.run", "sim.aggregate", "sim.report", "sim.validate", "sim.calibrate", "sim.sensitivity")
 #: Hydra finds plugins only under `hydra_plugins/`: the validating sweeper is command-line glue, in the cli layer.
 PLUGIN_LAYER = "sim.cli"
 #: What the model core never imports (directly): Hydra and its configs, files and their formats, plotting, the app.

@@ -27,8 +27,11 @@ def axis_label(key: str) -> str:
     return LABELS.get(key, key)
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
+def save_figure(fig: plt.Figure, path: Path, layout: bool = True) -> Path:
+    """Save `fig` as a PNG at `path` atomically (a temporary file renamed over it) and close it; `layout`: apply
+    `tight_layout` first (False when the caller laid the figure out itself)."""
+    if layout:
+        fig.tight_layout()
     tmp = path.with_name(f".{path.name}.tmp.png")
     fig.savefig(tmp, dpi=110)
     plt.close(fig)
@@ -55,7 +58,7 @@ def metric_vs_key(table: pd.DataFrame, x_key: str, line_keys: list[str], metric:
     )
     ax.grid(alpha=0.3)
     ax.legend(title=", ".join(line_keys) if line_keys else None)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def daily_series(dates: pd.Index, series: dict[str, np.ndarray], ylabel: str, title: str, path: Path) -> Path:
@@ -74,7 +77,7 @@ def daily_series(dates: pd.Index, series: dict[str, np.ndarray], ylabel: str, ti
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", ncol=2 if len(series) > 6 else 1)
     fig.autofmt_xdate()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def monthly_bands(panels: list[dict], title: str, path: Path) -> Path:
@@ -120,7 +123,7 @@ def monthly_bands(panels: list[dict], title: str, path: Path) -> Path:
     axes[0, 0].set_title(title)
     fig.autofmt_xdate()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def bars(labels: list[str], estimates: list, xlabel: str, title: str, path: Path) -> Path:
@@ -135,4 +138,4 @@ def bars(labels: list[str], estimates: list, xlabel: str, title: str, path: Path
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)

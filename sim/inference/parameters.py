@@ -74,10 +74,22 @@ def _terrain() -> list[Parameter]:
     }
     names = ("p_breach_factor", "walk_factor", "sight_factor", "exposure_factor", "risk", "lose_factor")
     return [
-        Parameter(f"terrain.{terrain}.{name}", value / 2, value * 2, log=True, why=_FACTOR)
+        Parameter(f"terrain.{terrain}.{name}", value / 2, *_factor_top(name, value))
         for terrain, values in defaults.items()
         for name, value in zip(names, values, strict=True)
     ]
+
+
+#: `barriers.none.p_breach` (an assumption, not varied): the largest breach chance of any barrier in its range.
+OPEN_LINE_BREACH = 0.9
+
+
+def _factor_top(name: str, value: float) -> tuple[float, bool, str]:
+    """The upper end, log flag and reason of a terrain factor's range: twice the default, except that a breach
+    factor stops where the open line's breach chance times it reaches 1 (sim/config/validation.py rejects more)."""
+    if name == "p_breach_factor" and value * 2 * OPEN_LINE_BREACH > 1:
+        return 1 / OPEN_LINE_BREACH, True, f"{_FACTOR}, below 1 / barriers.none.p_breach ({OPEN_LINE_BREACH})"
+    return value * 2, True, _FACTOR
 
 
 #: Every scalar behavioural assumption of the model, with its prior range (docs/ODD.md 8.1 gives the defaults).

@@ -31,6 +31,16 @@ def test_every_registered_parameter_is_a_numeric_config_key_whose_default_lies_i
         assert p.why, f"{p.key}: the range needs a reason"
 
 
+def test_every_corner_of_the_prior_box_is_a_valid_config(base):
+    # a sensitivity analysis samples the corners and the grid between them: none may fail the cross-checks
+    # (a barrier's breach chance times a terrain's breach factor must not exceed 1)
+    rng = np.random.default_rng(0)
+    points = [np.zeros(len(pm.ASSUMPTIONS)), np.ones(len(pm.ASSUMPTIONS)), *rng.integers(0, 2, (40, 73)).astype(float)]
+    for u in points:
+        pm.apply(base, {p.key: float(p.from_unit(x)) for p, x in zip(pm.ASSUMPTIONS, u, strict=True)})
+    assert pm.value_of(base, "barriers.none.p_breach") == pm.OPEN_LINE_BREACH
+
+
 def test_no_sourced_input_or_scenario_lever_is_registered():
     never = ("troops.", "policy.", "border.", "cost.", "fence.", "arrivals.", "escort.units", "escort.scale")
     assert not [p.key for p in pm.ASSUMPTIONS if p.key.startswith(never)]
