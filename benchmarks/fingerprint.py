@@ -15,11 +15,12 @@ import hashlib
 import sys
 from pathlib import Path
 
-from sim import BorderModel, load_config
+# this checkout's `sim`, not another one installed in the environment (a worktree sharing a venv); tests/ is not a
+# package: the baseline's hashing is imported from its script
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "tests")]
+from update_baseline import table_hashes  # noqa: E402
 
-# tests/ is not a package: the baseline's hashing is imported from its script
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from update_baseline import table_hashes
+from sim import BorderModel, load_config  # noqa: E402
 
 RUNS: dict[str, list[str]] = {
     "autumn2021": ["scenario=autumn2021"],

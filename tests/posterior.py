@@ -18,8 +18,9 @@ def write_draws(path: Path, columns: dict) -> Path:
 
 
 def with_draws(path: Path, *overrides: str) -> list[str]:
-    """Overrides choosing a calibration named `example` whose draws are in `path`."""
-    return ["calibration.name=example", f"calibration.posterior={path}", *overrides]
+    """Overrides choosing a calibration named `example` whose draws are in `path` (from `calibration=none`: the
+    assumption values, none of the shipped calibration's fitted ones)."""
+    return ["calibration=none", "calibration.name=example", f"calibration.posterior={path}", *overrides]
 
 
 def bad_cases(tmp_path: Path, draws: Path) -> dict[str, tuple[list[str], list[str]]]:
@@ -33,7 +34,10 @@ def bad_cases(tmp_path: Path, draws: Path) -> dict[str, tuple[list[str], list[st
     return {
         "too_high": (with_draws(draws, "posterior_draw=12"), ["posterior_draw: 12 is out of range", "draws 0..2"]),
         "negative": (with_draws(draws, "posterior_draw=-1"), ["posterior_draw: -1 is out of range", "draws 0..2"]),
-        "no_posterior": (["posterior_draw=0"], ["posterior_draw: 0", "calibration `none` has no posterior draws"]),
+        "no_posterior": (
+            ["calibration=none", "posterior_draw=0"],
+            ["posterior_draw: 0", "calibration `none` has no posterior draws"],
+        ),
         "missing_file": (
             with_draws(tmp_path / "nowhere.parquet", "posterior_draw=0"),
             ["calibration.posterior", "nowhere.parquet", "allowed"],

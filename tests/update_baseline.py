@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 
+# this checkout's `sim`, not another one installed in the environment (a worktree sharing a venv)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sim import BorderModel, load_config
 
 BASELINE = Path(__file__).resolve().parent / "baseline.json"

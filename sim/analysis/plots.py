@@ -3,6 +3,8 @@ legend, and the 95% interval over seeds as a band or error bar."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.stats import mean_ci
+from sim.cli.io import naming
 
 LABELS = {
     "troops.poland": "Polish troops on the line (personnel)",
@@ -32,10 +35,17 @@ def save_figure(fig: plt.Figure, path: Path, layout: bool = True) -> Path:
     `tight_layout` first (False when the caller laid the figure out itself)."""
     if layout:
         fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp.png")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=110)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as err:
+        raise naming(err, path) from err
+    finally:
+        plt.close(fig)
+        Path(tmp).unlink(missing_ok=True)
     return path
 
 

@@ -100,13 +100,15 @@ def swept_values(overrides: list[str], config: dict) -> tuple[dict[str, Any], li
     """The swept keys' values as the run's `config.yaml` holds them, and each key whose value there is not
     what the job's override asked for (outputs of another config)."""
     values, mismatched = {}, []
+    keys = {_key_of(override)[0] for override in overrides}
     for override in overrides:
         key, asked = _key_of(override)
         held = config_value(config, key)
         if held is ABSENT:
             values[key] = asked
             continue
-        if not same_value(held, asked):
+        renamed = f"{key}.name" in keys  # `group=none group.name=mine`: the name the job set is the one held
+        if not same_value(held, asked) and not renamed:
             mismatched.append(f"{key}={canonical(held)} in config.yaml, the job asked for {override}")
         values[key] = held if not isinstance(held, dict | list) else canonical(held)
     return values, mismatched

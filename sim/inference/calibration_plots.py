@@ -4,8 +4,6 @@ range), where the prior is flat: a density of 1 is the prior's."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,26 +14,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.cli.io import naming
+from sim.analysis.plots import save_figure
 from sim.inference.parameters import Parameter
 
 BINS = 20
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp.png")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=100)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        raise naming(err, path) from err
-    finally:
-        plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return path
 
 
 def _density(u: np.ndarray, w: np.ndarray, grid: np.ndarray) -> np.ndarray | None:
@@ -94,7 +76,7 @@ def marginals(
         ax.set_ylabel("density (prior = 1)")
     axes[0].legend(fontsize=8)
     fig.suptitle("Posterior of each parameter over its prior range (last generation, weighted)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def pairs(post: pd.DataFrame, params: Sequence[Parameter], path: Path) -> Path:
@@ -128,7 +110,7 @@ def pairs(post: pd.DataFrame, params: Sequence[Parameter], path: Path) -> Path:
             elif i != j:
                 ax.set_yticks([])
     fig.suptitle("Posterior particles, pair by pair (last generation; point size = weight; axes span the priors)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def epsilons(table: pd.DataFrame, path: Path) -> Path:
@@ -146,4 +128,4 @@ def epsilons(table: pd.DataFrame, path: Path) -> Path:
     lines = ax.get_lines() + rate.get_lines()
     ax.legend(lines, [str(line.get_label()) for line in lines], fontsize=8)
     ax.set_title("ABC-SMC: threshold and acceptance by generation")
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -16,7 +16,7 @@ from sim import load_config
 from sim.config import CONFIG_DIR, Config, register_configs, to_config
 
 #: Groups whose default is a named option rather than `default` (several shipped options to choose from).
-NAMED_DEFAULTS = {"border": "belarus_eu", "fence": "none", "arrivals": "constant"}
+NAMED_DEFAULTS = {"border": "belarus_eu", "fence": "none", "arrivals": "constant", "calibration": "calibrated"}
 
 
 def component_fields() -> dict[str, type]:
