@@ -73,15 +73,20 @@ bench: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/python -m sim.validate
 
-# ABC-SMC fit of the assumption parameters to autumn 2021's record (docs/calibration.md; FIT=2023 for 2023,
-# ARGS for more options, e.g. ARGS="--population 200 --resume"): writes calibration/fit$(FIT)/ and
-# configs/calibration/fit$(FIT).yaml
+# ABC-SMC fit of the assumption parameters to autumn 2021's record with the shipped calibration's settings
+# (docs/calibration.md; FIT=2023 for the 2023 fit; ARGS for more options, e.g. ARGS="--population 200"). It
+# reproduces calibration/calibrated/ into a new folder, CAL_OUT (results, config option, history), never over the
+# shipped one: compare CAL_OUT/summary.json with calibration/calibrated/summary.json. A killed run continues with
+# `make calibrate CAL_OUT=<its folder> ARGS=--resume`. To replace the shipped calibration: python -m sim.calibrate
+# --fit 2021 --force.
 FIT ?= 2021
+CAL_OUT ?= results/calibration/fit$(FIT)-$(shell date +%Y-%m-%d_%H-%M-%S)
 calibrate: $(VENV)/.installed-inference
-	$(BIN)/python -m sim.calibrate --fit $(FIT) $(ARGS)
+	$(BIN)/python -m sim.calibrate --fit $(FIT) --out $(CAL_OUT) --config-out $(CAL_OUT)/calibration.yaml \
+		--db $(CAL_OUT)/history.db $(ARGS)
 
 # Which assumption parameters move the outputs: Morris screening of all, Sobol indices of the top 8, on the whole
-# 2021 season (writes docs/sensitivity/ and docs/sensitivity.md; about 20 minutes on 2 free cores). QUICK=1: a
+# 2021 season (writes docs/sensitivity/ and docs/sensitivity.md; 63 minutes on this project's 2 shared cores). QUICK=1: a
 # tiny budget (about a minute) into results/sensitivity/quick/
 sensitivity: $(VENV)/.installed-inference
 	$(BIN)/python -m sim.sensitivity $(if $(QUICK),--quick)

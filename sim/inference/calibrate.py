@@ -1,6 +1,6 @@
 """`python -m sim.calibrate`: fit assumption parameters to one historical scenario's `fit` targets by ABC-SMC.
 
-    python -m sim.calibrate --fit 2021                              # autumn2021, the FITTED parameters
+    python -m sim.calibrate --fit 2021 --force                      # autumn2021, the FITTED parameters
     python -m sim.calibrate --fit 2023 --parameters guards.p_see guards.lose_per_hour --population 200
     python -m sim.calibrate --fit 2021 --resume                     # continue a killed calibration
     python -m sim.calibrate --fit 2021 --dask tcp://10.0.0.5:8786   # on an existing Dask cluster
@@ -44,15 +44,26 @@ from sim.inference.simulate import Simulator
 from sim.inference.targets import Target, distance, weights
 
 REPO = Path(__file__).resolve().parents[2]
-#: The parameters fitted by default (the integrator sets them from the sensitivity analysis, issue 13).
-FITTED: tuple[str, ...] = (
-    "guards.p_see",
-    "guards.lose_per_hour",
-    "guards.p_apprehend",
-    "migrant.retry_hours",
-    "migrant.max_attempts",
+#: The parameters fitted by default, per fit: the largest effects of the Morris screening of all assumptions on the
+#: 2021 season (docs/sensitivity.md) that are behavioural assumptions, not scenario levers; the 2023 fit adds the
+#: steel wall's breach chance and the sensors' detection, which act only where the wall stands (Morris: no effect
+#: in 2021, where there is none).
+FITTED_2021: tuple[str, ...] = (
+    "guards.responders_per_alarm",
+    "escort.group_size.median",
+    "escort.stay_hours",
     "exposure.hazard_per_day",
+    "barriers.razor_wire.p_breach",
+    "migrant.walk_kmh_eu",
+    "guards.p_see",
+    "guards.capacity_per_hour",
 )
+FITTED: dict[str, tuple[str, ...]] = {
+    "2021": FITTED_2021,
+    "2023": (*FITTED_2021, "barriers.steel_wall.p_breach", "sensors.p_detect"),
+}
+#: The default name per fit: the 2021 fit is the shipped default of every scenario (`calibration: calibrated`).
+NAMES = {"2021": "calibrated", "2023": "fit2023"}
 #: `--fit` year -> the historical scenario whose `fit` targets are fitted.
 FITS = {"2021": "autumn2021", "2023": "year2023"}
 #: Equally weighted draws resampled from the posterior into draws.parquet, with a fixed seed.
@@ -136,11 +147,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fit", required=True, choices=sorted(FITS), help="the scenario: 2021 (autumn2021), 2023 (year2023)"
     )
-    p.add_argument("--parameters", nargs="+", metavar="KEY", help=f"registered keys (default: {' '.join(FITTED)})")
-    p.add_argument("--name", help="the calibration's name (default fit2021 / fit2023)")
+    p.add_argument(
+        "--parameters",
+        nargs="+",
+        metavar="KEY",
+        help="registered keys (default: the fit's FITTED keys in sim/inference/calibrate.py)",
+    )
+    p.add_argument("--name", help="the calibration's name (default calibrated for 2021, fit2023)")
     p.add_argument("--population", type=int, default=100, help="particles per generation (default 100)")
-    p.add_argument("--generations", type=int, default=8, help="at most this many generations in all (default 8)")
-    p.add_argument("--max-simulations", type=int, help="stop after the generation that reaches this many runs")
+    p.add_argument("--generations", type=int, default=6, help="at most this many generations in all (default 6)")
+    p.add_argument(
+        "--max-simulations",
+        type=int,
+        default=2500,
+        help="stop after the generation that reaches this many runs (default 2500)",
+    )
     p.add_argument("--min-epsilon", type=float, default=0.0, help="stop once epsilon is at most this (default 0)")
     p.add_argument("--cores", type=int, help="local worker processes (default: all cores)")
     p.add_argument("--dask", metavar="tcp://HOST:PORT", help="run on this Dask scheduler's workers instead")
@@ -195,7 +216,7 @@ class Settings:
 
 def check(args: argparse.Namespace, argv: Sequence[str]) -> Settings:
     """The options, checked before anything runs; raises `OptionError` naming the option."""
-    keys = tuple(args.parameters or FITTED)
+    keys = tuple(args.parameters or FITTED[args.fit])
     for key in keys:
         if key not in BY_KEY:
             raise OptionError(
@@ -222,7 +243,7 @@ def check(args: argparse.Namespace, argv: Sequence[str]) -> Settings:
             raise OptionError(f"--override {item}: expected KEY=VALUE")
         if item.split("=", 1)[0].lstrip("+~") in ("scenario", "seed"):
             raise OptionError(f"--override {item}: the scenario comes from --fit, and each run's seed from its values")
-    name = args.name or f"fit{args.fit}"
+    name = args.name or NAMES[args.fit]
     if not name or "/" in name or name.startswith("."):
         raise OptionError(f"--name {name!r}: a plain name (a file name without folders) is needed")
     db = args.db or REPO / "results" / "calibration" / name / "history.db"

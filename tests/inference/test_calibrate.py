@@ -98,7 +98,7 @@ def test_the_config_option_sets_the_posterior_medians(resumed):
     text = (tmp / "second.yaml").read_text()
     assert text.startswith("# @package _global_\n# fitted by `python -m sim.calibrate --fit 2021")
     config = yaml.safe_load(text)
-    assert config["calibration"]["name"] == "fit2021"
+    assert config["calibration"]["name"] == "calibrated"  # the 2021 fit is the default calibration
     assert config["calibration"]["posterior"].endswith("second/draws.parquet")
     assert "autumn2021 fit targets" in config["calibration"]["fitted_to"]
     post = pd.read_parquet(tmp / "second" / "posterior.parquet")
