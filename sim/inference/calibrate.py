@@ -83,6 +83,8 @@ OUTPUT_FILES = (
     "epsilon.png",
     "summary.json",
     "progress.log",
+    "predictive.csv",
+    "predictive_series.png",
 )
 
 
@@ -174,6 +176,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--override", action="append", default=[], metavar="KEY=VALUE", help="config override for every run (repeat)"
     )
+    p.add_argument(
+        "--check-draws",
+        type=int,
+        default=20,
+        help="posterior draws in the posterior predictive check written at the end (default 20; 0 skips it)",
+    )
+    p.add_argument("--check-seeds", type=int, default=2, help="seeds per draw in that check (default 2)")
     return p
 
 
@@ -198,6 +207,8 @@ class Settings:
     config_out: Path
     force: bool
     overrides: list[str]
+    check_draws: int
+    check_seeds: int
     command: str = ""
     keys: tuple[str, ...] = field(init=False)
 
@@ -265,6 +276,10 @@ def check(args: argparse.Namespace, argv: Sequence[str]) -> Settings:
             raise OptionError(f"--config-out {config_out} exists: pass --force to overwrite it")
     if out.exists() and not out.is_dir():
         raise OptionError(f"--out {out} is a file, not a folder")
+    if args.check_draws < 0 or args.check_draws > N_DRAWS:
+        raise OptionError(f"--check-draws must be 0 (no check) to {N_DRAWS} (got {args.check_draws})")
+    if args.check_seeds < 1:
+        raise OptionError(f"--check-seeds must be at least 1 (got {args.check_seeds})")
     return Settings(
         fit=args.fit,
         scenario=FITS[args.fit],
@@ -283,6 +298,8 @@ def check(args: argparse.Namespace, argv: Sequence[str]) -> Settings:
         config_out=config_out,
         force=args.force,
         overrides=list(args.override),
+        check_draws=args.check_draws,
+        check_seeds=args.check_seeds,
         command="python -m sim.calibrate " + " ".join(argv),
     )
 
@@ -703,14 +720,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         sampler = make_sampler(settings, client)
         history, secs = calibrate(settings, sim, sampler, progress)
         info = write_outputs(settings, sim, history, secs, type(sampler).__name__)
+        if settings.check_draws:
+            from sim.inference.predictive import predictive_check
+
+            progress.say(
+                f"posterior predictive check: {settings.check_draws} draws x {settings.check_seeds} seeds of "
+                f"{settings.scenario}, every fit and check figure"
+            )
+            predictive_check(
+                settings.out / "draws.parquet",
+                settings.scenario,
+                settings.out,
+                settings.check_draws,
+                settings.check_seeds,
+                settings.overrides,
+                settings.cores,
+            )
     except OSError as err:
         print(f"error: {cannot_write(err)}", file=sys.stderr)
         return 1
     finally:
         if client is not None:
             client.close()
+    written = [f for f in OUTPUT_FILES if settings.check_draws or not f.startswith("predictive")]
     print(
-        f"wrote {settings.out} ({', '.join(OUTPUT_FILES)}) and {settings.config_out}: {info['generations_run']} "
+        f"wrote {settings.out} ({', '.join(written)}) and {settings.config_out}: {info['generations_run']} "
         f"generations, {info['simulations']} simulations; history in {settings.db}"
     )
     return 0

@@ -18,7 +18,7 @@ from sim.inference.parameters import BY_KEY, Parameter
 from sim.inference.simulate import Simulator
 from tests.commands import REPO, printed, run_module
 
-SHORT = ["--override", "days=30", "--population", "6"]
+SHORT = ["--override", "days=30", "--population", "6", "--check-draws", "2", "--check-seeds", "1"]
 KEYS = ("guards.p_see", "migrant.max_attempts", "exposure.hazard_per_day")
 
 
@@ -75,6 +75,10 @@ def test_the_outputs_hold_the_posterior_in_natural_units(resumed):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
     post = pd.read_parquet(out / "posterior.parquet")
     assert list(post.columns) == [*KEYS, "weight"] and len(post) == 6
+    # the calibration's own posterior predictive check: every fit and check figure of its window, 2 draws x 1 seed
+    check = pd.read_csv(out / "predictive.csv")
+    assert set(check["use"]) <= {"fit", "check"} and "fit" in set(check["use"]) and (check["runs"] == 2).all()
+    assert (check["q05"] <= check["median"]).all() and (check["median"] <= check["q95"]).all()
     assert post["weight"].sum() == pytest.approx(1.0) and (post["weight"] >= 0).all()
     draws = pd.read_parquet(out / "draws.parquet")
     assert list(draws.columns) == ["draw", *KEYS] and list(draws["draw"]) == list(range(cal.N_DRAWS))
@@ -142,6 +146,9 @@ def test_an_existing_database_or_results_are_never_overwritten(resumed, capsys):
         (["--override", "days=10"], "--override"),  # no fit target in ten days
         (["--override", "guards.p_see=2"], "--override"),
         (["--override", "seed=3"], "--override"),
+        (["--check-draws", "-1"], "--check-draws"),
+        (["--check-draws", "101"], "--check-draws"),
+        (["--check-seeds", "0"], "--check-seeds"),
     ],
 )
 def test_bad_options_exit_2_naming_the_option_before_any_run(tmp_path, capsys, extra, option):
@@ -202,7 +209,11 @@ def test_a_prior_range_the_config_refuses_is_an_error_before_any_run(tmp_path, c
     assert not (tmp_path / "h.db").exists()
 
 
-def test_values_that_together_break_a_cross_check_are_never_accepted():
+def test_values_that_together_break_a_cross_check_are_never_accepted(monkeypatch):
+    # the registry caps breach factors so that no prior point breaks the cross-check; a wider range shows what a
+    # calibration does with one that does (each value alone in range, the product above 1)
+    wide = Parameter("terrain.forest.p_breach_factor", 0.5, 2.0, log=True)
+    monkeypatch.setitem(cal.BY_KEY, wide.key, wide)
     keys = ("barriers.razor_wire.p_breach", "terrain.forest.p_breach_factor")
     model = cal.Model(Simulator("autumn2021", ["days=30"]), keys)
     both_high = dict.fromkeys(keys, 1.0)  # unit scale: 0.9 x 2 = 1.8, a breach chance above 1
