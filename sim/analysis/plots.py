@@ -3,8 +3,6 @@ legend, and the 95% interval over seeds as a band or error bar."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -16,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.stats import mean_ci
-from sim.cli.io import naming
+from sim.cli.io import write_atomically
 
 LABELS = {
     "troops.poland": "Polish troops on the line (personnel)",
@@ -35,17 +33,10 @@ def save_figure(fig: plt.Figure, path: Path, layout: bool = True) -> Path:
     `tight_layout` first (False when the caller laid the figure out itself)."""
     if layout:
         fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp.png")
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=110)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        raise naming(err, path) from err
+        write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"), suffix=".tmp.png")
     finally:
         plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
     return path
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sim.cli.io import cannot_write, write_csv, write_json
+from sim.cli.io import cannot_write, write_csv, write_json, write_parquet
 from sim.cli.output_guard import LOCK_NAME, read_lock
 from sim.cli.outputs import (
     ABSENT,
@@ -213,22 +213,13 @@ def collect(sweep_dir: Path) -> Sweep:
     return Sweep(table, keys, failed, missing, stale, errors, running)
 
 
-def _parquet(path: Path, table: pd.DataFrame) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        table.to_parquet(tmp, index=False)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write(sweep: Sweep, sweep_dir: Path) -> None:
     """`summary.csv`, `summary.parquet` and `status.json`, each written atomically. A table that cannot be
     written (a parquet engine error, a directory in the way) is recorded in `sweep.errors` and `status.json`,
     and its older version removed (it would disagree with the other); an OSError writing `status.json` is
     raised."""
     sweep_dir = Path(sweep_dir)
-    savers = {"summary.csv": write_csv, "summary.parquet": _parquet}
+    savers = {"summary.csv": write_csv, "summary.parquet": write_parquet}
     for name in TABLES:
         save = savers[name]
         try:

@@ -9,30 +9,34 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 
-def write_text(path: Path, text: str) -> Path:
+def write_atomically(path: Path | str, write: Callable[[str], object], suffix: str = ".tmp") -> Path:
+    """Call `write(tmp)` on a new temporary file beside `path` (named `.<name>.<random><suffix>`), then rename it
+    over `path` (mode 0644). Raises the OSError's own subclass naming `path`; the temporary file never stays."""
     path = Path(path)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+        os.close(fd)
+        write(tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
     except OSError as err:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise naming(err, path) from err
-    except BaseException:
+    finally:
         if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+            Path(tmp).unlink(missing_ok=True)  # gone already after the rename
     return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    return write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8", newline="\n"))
 
 
 def naming(err: OSError, path: Path | str) -> OSError:
@@ -58,21 +62,4 @@ def write_json(path: Path, data: object) -> Path:
 
 def write_parquet(path: Path, df: pd.DataFrame) -> Path:
     """`df` as a parquet file (no index), written into a temporary file beside `path` and renamed over it."""
-    path = Path(path)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        df.to_parquet(tmp, index=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise naming(err, path) from err
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda tmp: df.to_parquet(tmp, index=False))
