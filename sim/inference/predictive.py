@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,7 @@ from sim.analysis.plots import monthly_bands
 from sim.analysis.validate import COUNTRY, MEASURES
 from sim.cli.io import write_csv
 from sim.inference.parameters import apply
-from sim.inference.simulate import Simulator
+from sim.inference.simulate import shared_simulator
 from sim.inference.targets import DailyRecord, Target, measure_all, window_for
 
 #: Quantiles of the summary: the 90% and 50% central intervals and the median.
@@ -72,12 +71,6 @@ def run_values(values: Mapping[str, float]) -> dict[str, float]:
     return {k: v for k, v in values.items() if k != "draw"}
 
 
-@lru_cache(maxsize=4)
-def _simulator(scenario: str, overrides: tuple[str, ...], uses: tuple[str, ...]) -> Simulator:
-    """One Simulator per process and scenario (a worker keeps it between its tasks)."""
-    return Simulator(scenario, overrides, uses)
-
-
 def check_draws(
     draws: Path | pd.DataFrame | None,
     scenario: str,
@@ -89,7 +82,7 @@ def check_draws(
 
     Raises `sim.config.ConfigError` (a bad override, a value outside a key's range), KeyError or TypeError (a
     column that is no numeric config key) or ValueError (an unreadable draws table)."""
-    sim = _simulator(scenario, tuple(overrides), tuple(uses))
+    sim = shared_simulator(scenario, tuple(overrides), tuple(uses))
     parameter_sets = read_draws(draws, n_draws)
     for values in parameter_sets:
         apply(sim.base, run_values(values))
@@ -114,7 +107,7 @@ def monthly(daily: pd.DataFrame, start: dt.date) -> dict[tuple[str, str], pd.Ser
 def _one(
     scenario: str, overrides: tuple[str, ...], uses: tuple[str, ...], values: dict[str, float], seed: int
 ) -> tuple[np.ndarray, dict[tuple[str, str], pd.Series]]:
-    sim = _simulator(scenario, overrides, uses)
+    sim = shared_simulator(scenario, overrides, uses)
     daily = sim.daily(values, seed)
     start = dt.date.fromisoformat(sim.base.start_date)
     return measure_all(daily, sim.targets), monthly(daily, start)
@@ -159,7 +152,7 @@ def posterior_predictive(
     seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
     overrides, uses = tuple(overrides), tuple(uses)
     parameter_sets = check_draws(draws, scenario, n_draws, overrides, uses)
-    sim = _simulator(scenario, overrides, uses)
+    sim = shared_simulator(scenario, overrides, uses)
     tasks = [(values, seed) for values in parameter_sets for seed in seed_list]
     results = Parallel(n_jobs=jobs)(
         delayed(_one)(scenario, overrides, uses, run_values(values), seed) for values, seed in tasks

@@ -39,7 +39,7 @@ from sim.cli.io import cannot_write, write_csv, write_json, write_text
 from sim.cli.run import config_file_problem
 from sim.config import ConfigError, run_window_warnings
 from sim.inference.parameters import ASSUMPTIONS, Parameter, parameters, value_of
-from sim.inference.simulate import OUTPUTS, Simulator
+from sim.inference.simulate import OUTPUTS, Simulator, shared_simulator
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "docs" / "sensitivity"
@@ -88,8 +88,6 @@ class Settings:
 
 # --- runs in worker processes ---------------------------------------------------------------------------------
 
-_SIMULATORS: dict[tuple[str, tuple[str, ...]], Simulator] = {}
-
 
 @contextlib.contextmanager
 def _quiet_model() -> Iterator[None]:
@@ -104,19 +102,12 @@ def _quiet_model() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _simulator(scenario: str, overrides: tuple[str, ...]) -> Simulator:
-    key = (scenario, overrides)
-    if key not in _SIMULATORS:  # one per worker process, composed once
-        _SIMULATORS[key] = Simulator(scenario, overrides, uses=())
-    return _SIMULATORS[key]
-
-
 def run_points(
     scenario: str, overrides: tuple[str, ...], keys: tuple[str, ...], values: np.ndarray, seeds: int, first: np.ndarray
 ) -> np.ndarray:
     """Shape (len(values), len(OUTPUTS)): each row of `values` (one value per key) run with model seeds first[i] ..
     first[i] + seeds - 1, the outputs averaged over seeds (NaN where a seed's output is NaN)."""
-    sim = _simulator(scenario, overrides)
+    sim = shared_simulator(scenario, overrides, ())
     out = np.empty((len(values), len(OUTPUTS)))
     with _quiet_model():
         for i, row in enumerate(values):
@@ -324,7 +315,7 @@ def analyse(settings: Settings, run: Evaluate = evaluate) -> Result:
 
 
 def _main_simulator(settings: Settings) -> Simulator:
-    return _simulator(settings.scenario, settings.run_overrides)
+    return shared_simulator(settings.scenario, settings.run_overrides, ())
 
 
 # --- figures and the summary ----------------------------------------------------------------------------------

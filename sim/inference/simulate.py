@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -85,3 +86,10 @@ class Simulator:
         """The targets' values and `OUTPUTS` of one run."""
         daily = self.daily(values, seed)
         return measure_all(daily, self.targets), outputs(daily)
+
+
+@lru_cache(maxsize=8)
+def shared_simulator(scenario: str, overrides: tuple[str, ...] = (), uses: tuple[str, ...] = ("fit",)) -> Simulator:
+    """The `Simulator` of this process for these arguments, composed on first use and kept: a worker process
+    (joblib, pyabc) runs many tasks on one composed config. Raises as `Simulator` does (nothing is cached then)."""
+    return Simulator(scenario, overrides, uses)
