@@ -82,8 +82,8 @@ validate: $(VENV)/.installed
 FIT ?= 2021
 CAL_OUT ?= results/calibration/fit$(FIT)-$(shell date +%Y-%m-%d_%H-%M-%S)
 calibrate: $(VENV)/.installed-inference
-	$(BIN)/python -m sim.calibrate --fit $(FIT) --out $(CAL_OUT) --config-out $(CAL_OUT)/calibration.yaml \
-		--db $(CAL_OUT)/history.db $(ARGS)
+	$(BIN)/python -m sim.calibrate --fit $(FIT) --name $(notdir $(CAL_OUT)) --out $(CAL_OUT) \
+		--config-out $(CAL_OUT)/calibration.yaml --db $(CAL_OUT)/history.db $(ARGS)
 
 # Which assumption parameters move the outputs: Morris screening of all, Sobol indices of the top 8, on the whole
 # 2021 season (writes docs/sensitivity/ and docs/sensitivity.md; 63 minutes on this project's 2 shared cores). QUICK=1: a

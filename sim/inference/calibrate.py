@@ -23,6 +23,7 @@ import argparse
 import ast
 import datetime as dt
 import hashlib
+import json
 import logging
 import math
 import os
@@ -186,6 +187,15 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def same_calibration(out: Path, db: Path) -> bool:
+    """Whether `out` holds the outputs of the calibration kept in `db` (its summary.json names that database):
+    `--resume` may then rewrite them with the longer history."""
+    try:
+        return Path(json.loads((out / "summary.json").read_text(encoding="utf-8"))["db"]) == db.resolve()
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 @dataclass
 class Settings:
     """The checked options of one calibration."""
@@ -266,7 +276,7 @@ def check(args: argparse.Namespace, argv: Sequence[str]) -> Settings:
         raise OptionError(
             f"--db {db} already holds a calibration: pass --resume to continue it, or another --db (never overwritten)"
         )
-    if not args.force:
+    if not args.force and not (args.resume and same_calibration(out, db)):
         earlier = [f for f in OUTPUT_FILES if (out / f).exists() and not (args.resume and f == "progress.log")]
         if earlier:
             raise OptionError(
@@ -619,6 +629,13 @@ def config_yaml(
     return "\n".join(lines) + "\n"
 
 
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of weighted particles, 1 / sum(w^2) for weights summing to 1: how many equally
+    weighted particles the posterior is worth (the draws resampled from it repeat the heavy ones)."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
 def summary(settings: Settings, sim: Simulator, history: Any, table: pd.DataFrame, secs: float, sampler: str) -> dict:
     import pyabc
 
@@ -648,6 +665,7 @@ def summary(settings: Settings, sim: Simulator, history: Any, table: pd.DataFram
             "min_epsilon": settings.min_epsilon,
         },
         "generations_run": len(table),
+        "effective_sample_size": effective_sample_size(posterior(history, settings.keys)["weight"].to_numpy()),
         "simulations": total,
         "prior_calibration_simulations": total - int(table["simulations"].sum()),
         "seconds_this_session": secs,

@@ -221,3 +221,30 @@ def test_values_that_together_break_a_cross_check_are_never_accepted(monkeypatch
     assert cal.Distance(model.simulator.targets)(model(both_high), {}) == float("inf")
     fine = {"stats": np.array([473.0])}  # the one target of these 30 days, hit exactly
     assert cal.Distance(model.simulator.targets)(fine, {}) == 0.0
+
+
+def test_resume_extends_a_finished_calibration_in_its_own_folder_without_force(tmp_path):
+    # --resume rewrites the outputs of the calibration its database holds (summary.json names it), nothing else
+    first = run_module("sim.calibrate", *args_for(tmp_path, "out", "--generations", "1", "--cores", "2"))
+    assert first.returncode == 0, printed(first)
+    more = run_module("sim.calibrate", *args_for(tmp_path, "out", "--generations", "2", "--resume", "--cores", "2"))
+    assert more.returncode == 0, printed(more)
+    assert list(pd.read_csv(tmp_path / "out" / "epsilons.csv")["generation"]) == [0, 1]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert 1 <= summary["effective_sample_size"] <= 6  # population 6
+    # another calibration's folder is still refused
+    other = [
+        "--db",
+        str(tmp_path / "other.db"),
+        "--out",
+        str(tmp_path / "out"),
+        "--config-out",
+        str(tmp_path / "o.yaml"),
+    ]
+    assert cal.main(["--fit", "2021", *SHORT, "--parameters", *KEYS, *other]) == 2
+
+
+def test_the_effective_sample_size_is_kish_s():
+    assert cal.effective_sample_size(np.full(4, 0.25)) == pytest.approx(4.0)
+    assert cal.effective_sample_size(np.array([1.0, 0.0, 0.0])) == pytest.approx(1.0)
+    assert cal.effective_sample_size(np.array([0.5, 0.25, 0.25])) == pytest.approx(1 / 0.375)
