@@ -41,7 +41,7 @@ from sim.cli.io import cannot_write, write_csv, write_json, write_parquet, write
 from sim.cli.run import config_file_problem
 from sim.config import ConfigError
 from sim.inference.parameters import BY_KEY, Parameter, apply
-from sim.inference.simulate import Simulator
+from sim.inference.simulate import Simulator, quiet_model
 from sim.inference.targets import Target, distance, weights
 
 REPO = Path(__file__).resolve().parents[2]
@@ -114,10 +114,10 @@ class Model:
         return {key: float(BY_KEY[key].from_unit(float(particle[key]))) for key in self.keys}
 
     def __call__(self, particle: Mapping[str, float]) -> dict[str, np.ndarray]:
-        quiet_model()
         seed = seed_for([float(particle[key]) for key in self.keys])
         try:
-            return {"stats": self.simulator(self.natural(particle), seed)}
+            with quiet_model():  # in a Dask worker too (forked workers inherit the main process's silence)
+                return {"stats": self.simulator(self.natural(particle), seed)}
         except ConfigError:  # values that together break a cross-check (a breach chance x a terrain factor > 1)
             return {"stats": np.full(len(self.simulator.targets), np.nan)}
 
@@ -384,19 +384,13 @@ def _quiet_pyabc() -> None:
     logging.getLogger("ABC").setLevel(logging.WARNING)
 
 
-def quiet_model() -> None:
-    """The model's warning about dated inputs outside a shortened run (--override days=...) once per run would
-    drown the progress lines: the check that the run window holds fit targets (`simulator`) is what matters."""
-    logging.getLogger("sim.model").setLevel(logging.ERROR)
-
-
 def warm_up(sim: Simulator) -> None:
     """Run one day in this process, so that forked workers inherit the compiled loops (numba) instead of each
     loading them again every generation."""
     from sim.core.model import BorderModel
 
-    quiet_model()
-    BorderModel(apply(sim.base, {"days": 1})).run(progress=False)
+    with quiet_model():
+        BorderModel(apply(sim.base, {"days": 1})).run(progress=False)
 
 
 def duration(seconds: float) -> str:
@@ -733,27 +727,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"against {len(sim.targets)} {settings.scenario} fit targets, population {settings.population}, "
             f"up to {settings.generations} generations, on {where}"
         )
-        if client is None:
-            warm_up(sim)
-        sampler = make_sampler(settings, client)
-        history, secs = calibrate(settings, sim, sampler, progress)
-        info = write_outputs(settings, sim, history, secs, type(sampler).__name__)
-        if settings.check_draws:
-            from sim.inference.predictive import predictive_check
+        with quiet_model(sim.base):  # the model's warning about a short run once, not once per simulation
+            if client is None:
+                warm_up(sim)
+            sampler = make_sampler(settings, client)
+            history, secs = calibrate(settings, sim, sampler, progress)
+            info = write_outputs(settings, sim, history, secs, type(sampler).__name__)
+            if settings.check_draws:
+                from sim.inference.predictive import predictive_check
 
-            progress.say(
-                f"posterior predictive check: {settings.check_draws} draws x {settings.check_seeds} seeds of "
-                f"{settings.scenario}, every fit and check figure"
-            )
-            predictive_check(
-                settings.out / "draws.parquet",
-                settings.scenario,
-                settings.out,
-                settings.check_draws,
-                settings.check_seeds,
-                settings.overrides,
-                settings.cores,
-            )
+                progress.say(
+                    f"posterior predictive check: {settings.check_draws} draws x {settings.check_seeds} seeds of "
+                    f"{settings.scenario}, every fit and check figure"
+                )
+                predictive_check(
+                    settings.out / "draws.parquet",
+                    settings.scenario,
+                    settings.out,
+                    settings.check_draws,
+                    settings.check_seeds,
+                    settings.overrides,
+                    settings.cores,
+                )
     except OSError as err:
         print(f"error: {cannot_write(err)}", file=sys.stderr)
         return 1

@@ -30,7 +30,7 @@ from sim.analysis.plots import monthly_bands
 from sim.analysis.validate import COUNTRY, MEASURES
 from sim.cli.io import write_csv
 from sim.inference.parameters import apply
-from sim.inference.simulate import shared_simulator
+from sim.inference.simulate import quiet_model, shared_simulator
 from sim.inference.targets import DailyRecord, Target, measure_all, window_for
 
 #: Quantiles of the summary: the 90% and 50% central intervals and the median.
@@ -108,7 +108,8 @@ def _one(
     scenario: str, overrides: tuple[str, ...], uses: tuple[str, ...], values: dict[str, float], seed: int
 ) -> tuple[np.ndarray, dict[tuple[str, str], pd.Series]]:
     sim = shared_simulator(scenario, overrides, uses)
-    daily = sim.daily(values, seed)
+    with quiet_model():  # in a worker process: the main process said the warning once
+        daily = sim.daily(values, seed)
     start = dt.date.fromisoformat(sim.base.start_date)
     return measure_all(daily, sim.targets), monthly(daily, start)
 
@@ -154,9 +155,10 @@ def posterior_predictive(
     parameter_sets = check_draws(draws, scenario, n_draws, overrides, uses)
     sim = shared_simulator(scenario, overrides, uses)
     tasks = [(values, seed) for values in parameter_sets for seed in seed_list]
-    results = Parallel(n_jobs=jobs)(
-        delayed(_one)(scenario, overrides, uses, run_values(values), seed) for values, seed in tasks
-    )
+    with quiet_model(sim.base):
+        results = Parallel(n_jobs=jobs)(
+            delayed(_one)(scenario, overrides, uses, run_values(values), seed) for values, seed in tasks
+        )
     rows, months = [], []
     for (values, seed), (measured, series) in zip(tasks, results, strict=True):
         draw = values.get("draw", -1)

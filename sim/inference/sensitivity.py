@@ -16,17 +16,15 @@ independent draws of the noise. The written files are `morris.csv`, `sobol.csv`,
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import json
-import logging
 import math
 import os
 import shlex
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +35,9 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sim.analysis.plots import save_figure
 from sim.cli.io import cannot_write, write_csv, write_json, write_text
 from sim.cli.run import config_file_problem
-from sim.config import ConfigError, run_window_warnings
+from sim.config import ConfigError
 from sim.inference.parameters import ASSUMPTIONS, Parameter, parameters, value_of
-from sim.inference.simulate import OUTPUTS, Simulator, shared_simulator
+from sim.inference.simulate import OUTPUTS, Simulator, quiet_model, shared_simulator
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "docs" / "sensitivity"
@@ -89,19 +87,6 @@ class Settings:
 # --- runs in worker processes ---------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _quiet_model() -> Iterator[None]:
-    """The model's one-line warning about dated inputs outside a short run is said once by the main process, not
-    by every run."""
-    logger = logging.getLogger("sim.model")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def run_points(
     scenario: str, overrides: tuple[str, ...], keys: tuple[str, ...], values: np.ndarray, seeds: int, first: np.ndarray
 ) -> np.ndarray:
@@ -109,7 +94,7 @@ def run_points(
     first[i] + seeds - 1, the outputs averaged over seeds (NaN where a seed's output is NaN)."""
     sim = shared_simulator(scenario, overrides, ())
     out = np.empty((len(values), len(OUTPUTS)))
-    with _quiet_model():
+    with quiet_model():  # a loky worker: the main process said the warning once
         for i, row in enumerate(values):
             point = dict(zip(keys, (float(x) for x in row), strict=True))
             runs = [sim.run(point, int(first[i]) + k)[1] for k in range(seeds)]
@@ -814,17 +799,16 @@ def main(argv: Sequence[str] | None = None, run: Evaluate = evaluate) -> int:
     command = " ".join(["python -m sim.sensitivity", *(shlex.quote(a) for a in argv if a != "--reuse")])
     try:
         sim = _main_simulator(settings)  # composes the config: a bad scenario or override fails here, once
-        unreached = run_window_warnings(sim.base)
-        if unreached:
-            print(f"note: dated inputs outside this run: {'; '.join(unreached)}", file=sys.stderr)
-        if again:
-            result = reuse(settings, out)
-            print(f"reusing the screening{' and Sobol indices' * bool(result.sobol_runs)} in {out}", file=sys.stderr)
-        else:
-            result = screen(settings, run)
-            write_morris(settings, result, out, command)
-        if settings.sobol_top and not result.sobol_runs:
-            result = sobol_step(settings, result, run)
+        with quiet_model(sim.base):
+            if again:
+                result = reuse(settings, out)
+                sobol = " and Sobol indices" * bool(result.sobol_runs)
+                print(f"reusing the screening{sobol} in {out}", file=sys.stderr)
+            else:
+                result = screen(settings, run)
+                write_morris(settings, result, out, command)
+            if settings.sobol_top and not result.sobol_runs:
+                result = sobol_step(settings, result, run)
     except (ReuseError, ConfigError) as err:
         print(f"error: {' '.join(line.strip() for line in str(err).splitlines())}", file=sys.stderr)
         return 2

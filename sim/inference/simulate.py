@@ -4,22 +4,30 @@
 given parameter values (`sim.inference.parameters.apply`), runs a `BorderModel` for the whole window and measures
 the chosen targets. It holds no open resources and pickles, so worker processes (pyabc's samplers, joblib, Dask)
 can each hold one.
+
+`quiet_model` silences the model's per-run warning about dated inputs outside a short run while a command runs
+many models, and says it once instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import logging
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from sim.config import load_config, to_config
+from sim.config import load_config, run_window_warnings, to_config
 from sim.config.root import Config
 from sim.core.model import BorderModel
 from sim.inference.parameters import apply
 from sim.inference.targets import Target, measure_all, targets, window_for
+
+#: The model's logger (`sim.core.model`): it warns once per model built about dated inputs outside the run.
+MODEL_LOG = logging.getLogger("sim.model")
 
 #: The outputs a sensitivity analysis reads from a run (issue 13): per season, totals over the run.
 OUTPUTS = (
@@ -49,6 +57,31 @@ def outputs(daily: pd.DataFrame) -> dict[str, float]:
         "interception_rate": caught / (caught + crossed) if caught + crossed > 0 else float("nan"),
         "deaths": float(by_country["deaths"].sum()),
     }
+
+
+@contextlib.contextmanager
+def quiet_model(*configs: Config) -> Iterator[None]:
+    """Silence the model's per-run warning about dated inputs outside the run (one line per `BorderModel` built:
+    right for one run, noise for thousands) inside the block, in this process.
+
+    `configs`: the configs the runs inside share (the command's composed scenarios). Their warning is said once
+    first, through the model's logger, unless an enclosing `quiet_model` has silenced it already. A forked worker
+    (pyabc's multicore sampler) inherits the silence; a fresh one (joblib's loky, Dask) must enter it itself, so
+    the functions run in workers do.
+    """
+    said = set()
+    for cfg in configs:
+        unreached = run_window_warnings(cfg)
+        line = f"({cfg.start_date} + {cfg.days} days): {'; '.join(unreached)}"
+        if unreached and line not in said:
+            said.add(line)
+            MODEL_LOG.warning("dated inputs outside these runs %s (said once here, not by each run)", line)
+    level = MODEL_LOG.level
+    MODEL_LOG.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        MODEL_LOG.setLevel(level)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from sim.cli.io import cannot_write, write_csv, write_text
 from sim.cli.run import config_file_problem
 from sim.config import ConfigError
 from sim.inference.predictive import USES, Predictive, check_draws, coverage, plot, posterior_predictive, series_mase
+from sim.inference.simulate import quiet_model, shared_simulator
 
 DEFAULT_OUT = REPO / "docs" / "validation.md"
 CALIBRATIONS = REPO / "calibration"
@@ -219,15 +220,17 @@ def validate(
         for scenario in scenarios:
             check_draws(calibration.draws, scenario, n_draws, overrides)
     runs, all_sections = {}, []
-    for calibration in calibrations:
-        n_seeds = seeds if seeds is not None else (SEEDS_ALONE if calibration.draws is None else SEEDS_PER_DRAW)
-        for scenario in scenarios:
-            runs[calibration.name, scenario] = posterior_predictive(
-                calibration.draws, scenario, n_draws, n_seeds, USES, overrides, jobs
-            )
-        for section in sections(calibration, scenarios):
-            section.summary = runs[calibration.name, section.scenario].summary(section.uses)
-            all_sections.append(section)
+    composed = [shared_simulator(scenario, tuple(overrides), USES).base for scenario in scenarios]
+    with quiet_model(*composed):  # the model's warning once per scenario, not once per calibration and scenario
+        for calibration in calibrations:
+            n_seeds = seeds if seeds is not None else (SEEDS_ALONE if calibration.draws is None else SEEDS_PER_DRAW)
+            for scenario in scenarios:
+                runs[calibration.name, scenario] = posterior_predictive(
+                    calibration.draws, scenario, n_draws, n_seeds, USES, overrides, jobs
+                )
+            for section in sections(calibration, scenarios):
+                section.summary = runs[calibration.name, section.scenario].summary(section.uses)
+                all_sections.append(section)
     windows = {}
     for scenario in scenarios:
         result = runs[calibrations[0].name, scenario]

@@ -178,6 +178,8 @@ def test_the_command_reports_each_calibration_s_sections_with_coverage(tmp_path)
     result = run_module("sim.validate", *args, "--jobs", "2", "--out", str(out), *SHORT)
     assert result.returncode == 0, printed(result)
     assert "runs per scenario (draws x seeds); the intervals are meant for at least 10" in result.stderr
+    # 10 runs in loky workers, days=70: the model's warning about the dates after the run once (autumn2021 only)
+    assert result.stderr.count("dated inputs outside") == 1, printed(result)
     for text in (result.stdout, out.read_text()):
         assert "### Fitted figures: `autumn2021`" in text
         assert "### Held out within the fitted period: `autumn2021`" in text
