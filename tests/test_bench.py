@@ -6,13 +6,29 @@ import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
+from commands import REPO
 
 from sim.core.guards.force import OFF_DUTY
 from sim.core.states import MigrantState
 
 FINAL = [MigrantState.CROSSED, MigrantState.ASYLUM, MigrantState.GAVE_UP, MigrantState.DIED]
+
+
+def run_bench(script: str, out: Path, *args: str) -> tuple[str, dict]:
+    """`python benchmarks/SCRIPT ARGS --out OUT` from the repository root, which must succeed: its stdout and the
+    results file it wrote."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / script), *args, "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout, json.loads(out.read_text())
 
 
 def _bench_module(repo):
@@ -46,27 +62,10 @@ def test_limit_moves_to_a_uniform_neighbour_of_a_moore_grid(repo):
     assert (table[degree < 8, 7] == -1).all()
 
 
-def test_bench_script_writes_the_ratios_the_issue_asks_for(repo, tmp_path):
+def test_bench_script_writes_the_ratios_the_issue_asks_for(tmp_path):
     out = tmp_path / "results.json"
     out.write_text(json.dumps({"seasons": {"single": {"best_seconds": 0.5}}, "stale": 1}))
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(repo / "benchmarks" / "bench_model.py"),
-            "--days",
-            "2",
-            "--repeat",
-            "1",
-            "--out",
-            str(out),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = json.loads(out.read_text())
+    stdout, data = run_bench("bench_model.py", out, "--days", "2", "--repeat", "1")
     for key in ("ratio_vs_reference", "ratio_vs_limit", "surge_over_autumn2021"):
         assert np.isfinite(data[key]) and data[key] > 0, key
     for scenario in ("autumn2021", "surge"):
@@ -74,24 +73,16 @@ def test_bench_script_writes_the_ratios_the_issue_asks_for(repo, tmp_path):
         assert a["hours"] == b["hours"] == c["hours"] == 48
         assert b["agents"] == c["agents"] == round(a["mean_agents"])
         assert a["agent_hours"] > 0 and a["peak_traced_memory_mb"] > 0
-    assert "ratio_vs_reference" in result.stdout
+    assert "ratio_vs_reference" in stdout
     # bench_seasons.py's results stay; nothing else of the old file does
     assert data["seasons"] == {"single": {"best_seconds": 0.5}} and "stale" not in data
 
 
-def test_seasons_bench_writes_seasons_per_hour_and_keeps_the_other_results(repo, tmp_path):
+def test_seasons_bench_writes_seasons_per_hour_and_keeps_the_other_results(tmp_path):
     out = tmp_path / "results.json"
     out.write_text(json.dumps({"ratio_vs_limit": 0.2}))
-    args = ["--workers", "2", "--seasons", "1", "--single", "2", "--days", "2", "--out", str(out)]
-    result = subprocess.run(
-        [sys.executable, str(repo / "benchmarks" / "bench_seasons.py"), *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = json.loads(out.read_text())
+    args = ["--workers", "2", "--seasons", "1", "--single", "2", "--days", "2"]
+    stdout, data = run_bench("bench_seasons.py", out, *args)
     assert data["ratio_vs_limit"] == 0.2  # bench_model.py's results stay
     par, one = data["seasons"]["parallel"], data["seasons"]["single"]
     assert par["workers"] == 2 and par["seasons"] == len(par["season_seconds_all"]) == 2
@@ -99,25 +90,15 @@ def test_seasons_bench_writes_seasons_per_hour_and_keeps_the_other_results(repo,
     assert one["repeat"] == len(one["seconds_all"]) == 2 and 0 < one["best_seconds"] <= one["median_seconds"]
     assert len(par["season_cpu_seconds_all"]) == 2 and par["seasons_per_hour_from_cpu"] > 0
     assert 0 < one["best_cpu_seconds"] <= one["median_cpu_seconds"]
-    assert "seasons per hour" in result.stdout
+    assert "seasons per hour" in stdout
 
 
-def test_the_calibration_benchmark_adds_its_key_and_keeps_the_others(repo, tmp_path):
+def test_the_calibration_benchmark_adds_its_key_and_keeps_the_others(tmp_path):
     out = tmp_path / "results.json"
     out.write_text(json.dumps({"autumn2021": {"model": {"wall_seconds": 2.0}}, "python": "3.11"}))
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(repo / "benchmarks" / "bench_calibration.py"),
-            *("--days", "30", "--population", "3", "--generations", "1", "--cores", "2", "--out", str(out)),
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    _, data = run_bench(
+        "bench_calibration.py", out, "--days", "30", "--population", "3", "--generations", "1", "--cores", "2"
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = json.loads(out.read_text())
     assert data["autumn2021"] == {"model": {"wall_seconds": 2.0}} and data["python"] == "3.11"
     calibration = data["calibration"]
     assert calibration["generations"] == 1 and calibration["simulations"] >= 6  # the prior sample and generation 0
