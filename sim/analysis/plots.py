@@ -3,6 +3,7 @@ legend, and the 95% interval over seeds as a band or error bar."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
@@ -28,13 +29,27 @@ def axis_label(key: str) -> str:
     return LABELS.get(key, key)
 
 
-def save_figure(fig: plt.Figure, path: Path, layout: bool = True) -> Path:
+def save_figure(fig: plt.Figure, path: Path, layout: bool = True, colors: int | None = None) -> Path:
     """Save `fig` as a PNG at `path` atomically (a temporary file renamed over it) and close it; `layout`: apply
-    `tight_layout` first (False when the caller laid the figure out itself)."""
+    `tight_layout` first (False when the caller laid the figure out itself); `colors`: store it with a palette of
+    at most this many colours (about a third of the file for a figure of many panels, alike to the eye at 256)."""
     if layout:
         fig.tight_layout()
+
+    def write(tmp: str) -> None:
+        if colors is None:
+            fig.savefig(tmp, dpi=110, format="png")
+            return
+        from PIL import Image
+
+        drawn = io.BytesIO()
+        fig.savefig(drawn, dpi=110, format="png")
+        drawn.seek(0)
+        with Image.open(drawn) as image:
+            image.convert("RGB").quantize(colors=colors).save(tmp, format="PNG", optimize=True)
+
     try:
-        write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"), suffix=".tmp.png")
+        write_atomically(path, write, suffix=".tmp.png")
     finally:
         plt.close(fig)
     return path

@@ -79,38 +79,56 @@ def marginals(
     return save_figure(fig, path)
 
 
+#: Inches per panel of the pair plot: a calibration of 8 parameters gives a figure of about 1,400 pixels a side.
+PAIR_PANEL = 1.55
+
+
 def pairs(post: pd.DataFrame, params: Sequence[Parameter], path: Path) -> Path:
-    """Every pair of parameters: the particles (size by weight) on the unit scales; the diagonal, histograms."""
+    """Every pair of parameters once, below the diagonal: the particles (size by weight) on the unit scales; on the
+    diagonal, each parameter's weighted histogram. Small panels, no upper triangle, points without edges or
+    smoothing and a palette PNG keep the file small (60-90 KB for 8 parameters and 100-1,000 particles; the full
+    matrix of blended points in full colour was 630 KB)."""
     n = len(params)
     w = post["weight"].to_numpy()
-    size = 8 + 200 * w / w.max()
-    fig, axes = plt.subplots(n, n, figsize=(2.1 * n + 1, 2.1 * n + 1), squeeze=False)
+    size = 3 + 60 * w / w.max()
+    order = np.argsort(w)  # the heaviest particles drawn last, on top
+    fig, axes = plt.subplots(n, n, figsize=(PAIR_PANEL * n + 0.8, PAIR_PANEL * n + 0.6), squeeze=False)
     units = [np.clip(p.to_unit(post[p.key].to_numpy()), 0, 1) for p in params]
     for i, pi in enumerate(params):
         for j, pj in enumerate(params):
             ax = axes[i, j]
+            if j > i:
+                ax.set_visible(False)
+                continue
             if i == j:
-                ax.hist(units[i], bins=BINS, range=(0, 1), weights=w, color="tab:blue", alpha=0.6)
+                ax.hist(units[i], bins=BINS, range=(0, 1), weights=w, color="tab:blue")
                 ax.set_xlim(0, 1)
                 ax.set_yticks([])
             else:
-                ax.scatter(units[j], units[i], s=size, alpha=0.5, color="tab:blue", edgecolor="none")
+                ax.scatter(
+                    units[j][order],
+                    units[i][order],
+                    s=size[order],
+                    color="tab:blue",
+                    edgecolor="none",
+                    antialiased=False,
+                )
                 ax.set_xlim(0, 1)
                 ax.set_ylim(0, 1)
             if i == n - 1:
                 _natural_axis(ax, pj, "x")
-                ax.set_xlabel(pj.key, fontsize=8)
+                ax.set_xlabel(pj.key, fontsize=7)
                 ax.tick_params(axis="x", labelsize=6, rotation=45)
             else:
                 ax.set_xticks([])
             if j == 0 and i != j:
                 _natural_axis(ax, pi, "y")
-                ax.set_ylabel(pi.key, fontsize=8)
+                ax.set_ylabel(pi.key, fontsize=7)
                 ax.tick_params(axis="y", labelsize=6)
             elif i != j:
                 ax.set_yticks([])
     fig.suptitle("Posterior particles, pair by pair (last generation; point size = weight; axes span the priors)")
-    return save_figure(fig, path)
+    return save_figure(fig, path, colors=256)
 
 
 def epsilons(table: pd.DataFrame, path: Path) -> Path:
