@@ -314,6 +314,31 @@ LABELS = {
 }
 
 
+#: Why a parameter changes no output, read from the model's code (docs/ODD.md 9): said in the report under the
+#: parameters the screening found without effect.
+NO_EFFECT = {
+    "escort.p_incursion": "an incursion is only counted (`incursions`, `maybe_cross_line` in sim/core/escorts.py); "
+    "nothing in the model reacts to it, and its draw is taken whatever the chance",
+    "guards.reinforce_days": "it sets how fast the memory of breaches fades, which only `guards.deployment=reinforce` "
+    "reads (`deployment_weights` in sim/core/guards/force.py); every scenario deploys `by_risk`",
+    "terrain.swamp.lose_factor": "nobody is led to a swamp segment: `adaptive` escorts (the default "
+    "`escort.strategy`) take the segment of the largest Beta draw x access (`SegmentChoice.pick` in "
+    "sim/core/escorts.py), and the swamp sections' access of 0.3 never beats the sections of access 1 to 2 "
+    "(`weakest` escorts never pick them either; `random` ones do)",
+    "sensors.p_detect": "no `fence.rules` entry of the run installs sensors",
+}
+
+
+def why_no_effect(key: str) -> str | None:
+    """Why `key` can change no output (`NO_EFFECT`; a barrier's keys: none of the run's is built), or None."""
+    if key in NO_EFFECT:
+        return NO_EFFECT[key]
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "barriers":
+        return f"no `fence.rules` entry of the run builds a {parts[1]}"
+    return None
+
+
 def _quick_tag(settings: Settings) -> str:
     return "QUICK RUN (tiny budget, not for interpretation): " if settings.quick else ""
 
@@ -570,6 +595,14 @@ def _morris_reading(morris: pd.DataFrame, floor: dict[str, float]) -> list[str]:
             f"- {len(within)} parameter(s) act but stay within the noise floor on every output (no effect these runs "
             f"can tell apart): {', '.join(f'`{k}`' for k in within)}."
         )
+    known: dict[str, list[str]] = {}  # reason -> the keys it holds for
+    for k in none:
+        why = why_no_effect(k)
+        if why is not None:
+            known.setdefault(why, []).append(k)
+    if known:
+        out += ["", "Parameters without effect, and why (from the model's code):", ""]
+        out += [f"- {', '.join(f'`{k}`' for k in keys)}: {why}." for why, keys in known.items()]
     return out
 
 

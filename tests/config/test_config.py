@@ -358,7 +358,8 @@ def test_memory_limit_is_a_setting_not_a_wall():
 
 def test_memory_estimate_covers_what_a_run_allocates():
     """The estimate is for refusing runs that cannot fit: it must not under-count what a run really allocates
-    (tracemalloc's peak, libraries aside), here with people, patrols and grid all larger than the default."""
+    (tracemalloc's peak, libraries aside), here with more people and patrols and finer cells than the default.
+    It leaves the Mesa grid out because a run never builds it (only the map asks for it)."""
     import tracemalloc
 
     from sim.config.resources import BYTES_BASE, memory_estimate
@@ -373,9 +374,12 @@ def test_memory_estimate_covers_what_a_run_allocates():
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+    assert model.border._grid is None  # the run never built the grid (`Border.grid`, made on first use)
     estimate = sum(size for size, _ in memory_estimate(cfg).values()) - BYTES_BASE
     assert peak <= estimate, (peak, memory_estimate(cfg))
     assert estimate < 10 * peak  # and not so loose that it refuses runs that fit
+    finer = to_config(load_config([*overrides[:-1], "border.cell_km=0.25"]))  # 4x the cells: the same estimate
+    assert memory_estimate(finer) == memory_estimate(cfg)
 
 
 def test_dated_inputs_outside_the_run_window_are_warned_about(caplog):

@@ -155,3 +155,23 @@ def test_a_bad_option_exits_2_with_one_line_naming_it(args, named, capsys, tmp_p
     err = capsys.readouterr().err.strip()
     assert code == 2 and named in err and "Traceback" not in err
     assert len(err.splitlines()) == 1, err
+
+
+def test_the_report_says_why_a_parameter_without_effect_has_none():
+    # a constructed screening: four keys never change an output (one with no known reason), one acts within the noise
+    wall = ["barriers.steel_wall.p_breach", "barriers.steel_wall.p_detect"]
+    keys = ["escort.p_incursion", *wall, "escort.n_units", "guards.p_see"]
+    rows = [
+        {"parameter": k, "output": o, "mu_star": 1.0 if k == "guards.p_see" else 0.0, "rank": (rank + 4) % 5 + 1}
+        for rank, k in enumerate(keys)
+        for o in OUTPUTS
+    ]
+    text = "\n".join(sa._morris_reading(pd.DataFrame(rows), {o: 2.0 for o in OUTPUTS}))
+    assert "4 parameter(s) changed no output at all" in text
+    assert text.index("act but stay within the noise floor") < text.index("Parameters without effect, and why")
+    assert "- `escort.p_incursion`: an incursion is only counted" in text
+    assert (
+        "- `barriers.steel_wall.p_breach`, `barriers.steel_wall.p_detect`: no `fence.rules` entry of the run " in text
+    )
+    assert "- `escort.n_units`" not in text and "- `guards.p_see`" not in text  # no reason known; acts
+    assert sa.why_no_effect("guards.p_see") is None
