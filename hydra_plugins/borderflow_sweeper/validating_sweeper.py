@@ -87,7 +87,24 @@ class ValidatingSweeper(BasicSweeper):
                 print(f"error: job [{' '.join(overrides)}] {err}\nno job of the sweep was started", file=sys.stderr)
                 sys.exit(2)
             jobs.append((config, overrides))
-        warnings = [] if self.warned_ramp else troop_ramp_warnings(jobs)
+        warnings = [] if self.warned_ramp else troop_ramp_warnings(jobs, self.troop_levels())
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         self.warned_ramp = self.warned_ramp or bool(warnings)
+
+    def troop_levels(self) -> dict[str, list[float]]:
+        """The troop levels every job of the sweep sets by an override (`troops.poland=3000`), by country, read
+        from the overrides of all batches (the ramp warning names them all while only the first batch is
+        composed)."""
+        levels: dict[str, list[float]] = {}
+        for batch in self.overrides or []:
+            for overrides in batch:
+                for override in overrides:
+                    key, _, value = str(override).partition("=")
+                    country = key.lstrip("+~").removeprefix("troops.")
+                    if country in ("poland", "lithuania") and key.lstrip("+~") == f"troops.{country}":
+                        try:
+                            levels.setdefault(country, []).append(float(value))
+                        except ValueError:
+                            continue
+        return levels

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sim.config.border import BorderConfig, BorderLine
@@ -262,11 +262,14 @@ def run_window_warnings(cfg: Config) -> list[str]:
     return out
 
 
-def troop_ramp_warnings(jobs: Iterable[tuple[Config, Sequence[str]]]) -> list[str]:
+def troop_ramp_warnings(
+    jobs: Iterable[tuple[Config, Sequence[str]]], levels_asked: Mapping[str, Iterable[float]] | None = None
+) -> list[str]:
     """One warning per EU country whose troop level jobs set by an override (`troops.poland=3000`, as a sweep
     does) while that job's dated ramp (`troops.ramp.poland`) scales it below the level on some day of the run: the
     runs then deploy less than the level the sweep names. `jobs`: each job's validated config and its overrides.
-    Each warning names the key, the levels asked, the share of them in force, and the fix (`troops.ramp.<c>=[]`).
+    Each warning names the key, the levels asked (those of `jobs`, or `levels_asked[country]` where given: a
+    sweep's levels in batches not composed yet), the share of them in force, and the fix (`troops.ramp.<c>=[]`).
     """
     levels: dict[str, list[int]] = {}
     shares: dict[str, list[float]] = {}
@@ -285,8 +288,8 @@ def troop_ramp_warnings(jobs: Iterable[tuple[Config, Sequence[str]]]) -> list[st
             shares.setdefault(country, []).extend((float(share.min()), float(share.max())))
     out = []
     for country, asked in levels.items():
-        values = sorted(set(asked))
-        shown = ("swept over " if len(values) > 1 else "set to ") + ", ".join(f"{level:,}" for level in values)
+        values = sorted({*asked, *(levels_asked or {}).get(country, ())})
+        shown = ("swept over " if len(values) > 1 else "set to ") + ", ".join(f"{round(level):,}" for level in values)
         lo, hi = min(shares[country]), max(shares[country])
         scaled = f"{lo:.0%}" if round(lo, 2) == round(hi, 2) else f"between {lo:.0%} and {hi:.0%}"
         out.append(

@@ -133,7 +133,7 @@ def _value(x: float, whole: bool = False) -> float | int | None:
     """A number for JSON: None for a quantity with no day to average over, whole numbers as int."""
     if np.isnan(x):
         return None
-    return int(round(x)) if whole else float(x)
+    return round(x) if whole else float(x)
 
 
 def _books_of(books: dict[str, np.ndarray], pick: int | None) -> dict[str, float | int | None]:
