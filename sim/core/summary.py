@@ -1,7 +1,10 @@
 """The run's summary: totals and rates per country and overall, and the busiest Border Guard posts.
 
 Rates are recomputed from totals (never averaged over countries). A rate with nothing to divide by is None
-(JSON null), not 0, so that "no crossings" and "nobody tried" stay different. The summary reads a run through
+(JSON null), not 0, so that "no crossings" and "nobody tried" stay different. Counts of events (attempts,
+apprehensions, ...) are the ledger's flows; counts of people (`people_*`) are read off the people table, each person
+once; troops, costs by kind and people massed come from the ledger's daily stocks and the border's construction
+plan, over the days closed so far (docs/ODD.md 8.4). The summary reads a run through
 `PeopleAndBooks` (a `BorderModel` is one), never the model class itself: this module sits below `sim.core.model`.
 """
 
