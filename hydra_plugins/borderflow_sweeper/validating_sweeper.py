@@ -24,7 +24,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
-from sim.config import ConfigError, to_config
+from sim.config import ConfigError, to_config, troop_ramp_warnings
 from sim.config.draws import override_conflicts
 
 SWEEP_DIR_KEY = "hydra.sweep.dir"
@@ -69,14 +69,42 @@ class ValidatingSweeper(BasicSweeper):
         make_sweep_dir_absolute(config)
         super().setup(hydra_context=hydra_context, task_function=task_function, config=config)
 
+    #: Whether this sweep has printed its troop-ramp warning (once per sweep, whatever the number of batches).
+    warned_ramp = False
+
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
-        """Compose every job (as the parent class does, which this replaces) and validate it."""
+        """Compose every job (as the parent class does, which this replaces) and validate it; then warn, once per
+        sweep, of troop levels the jobs set that a dated ramp scales down (`troop_ramp_warnings`)."""
         assert self.hydra_context is not None and self.config is not None
         loader = self.hydra_context.config_loader
+        jobs = []
         for overrides in batch:
             job_cfg = loader.load_sweep_config(master_config=self.config, sweep_overrides=list(overrides))
             try:
-                override_conflicts(to_config(job_cfg), overrides)
+                config = to_config(job_cfg)
+                override_conflicts(config, overrides)
             except ConfigError as err:
                 print(f"error: job [{' '.join(overrides)}] {err}\nno job of the sweep was started", file=sys.stderr)
                 sys.exit(2)
+            jobs.append((config, overrides))
+        warnings = [] if self.warned_ramp else troop_ramp_warnings(jobs, self.troop_levels())
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        self.warned_ramp = self.warned_ramp or bool(warnings)
+
+    def troop_levels(self) -> dict[str, list[float]]:
+        """The troop levels every job of the sweep sets by an override (`troops.poland=3000`), by country, read
+        from the overrides of all batches (the ramp warning names them all while only the first batch is
+        composed)."""
+        levels: dict[str, list[float]] = {}
+        for batch in self.overrides or []:
+            for overrides in batch:
+                for override in overrides:
+                    key, _, value = str(override).partition("=")
+                    country = key.lstrip("+~").removeprefix("troops.")
+                    if country in ("poland", "lithuania") and key.lstrip("+~") == f"troops.{country}":
+                        try:
+                            levels.setdefault(country, []).append(float(value))
+                        except ValueError:
+                            continue
+        return levels

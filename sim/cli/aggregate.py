@@ -54,6 +54,8 @@ from sim.cli.outputs import (
 log = logging.getLogger("sim.aggregate")
 
 COUNTRIES = ("poland", "lithuania", "belarus")
+#: Keys of the whole run at the top level of summary.json (runs written before they were added lack them).
+RUN_KEYS = ("start_date", "days")
 #: The summary tables a sweep directory gets, both with the same rows and columns.
 TABLES = ("summary.csv", "summary.parquet")
 __all__ = ["AggregateOnEnd", "Sweep", "aggregate", "collect", "describe", "expected_jobs", "flatten", "write"]
@@ -78,9 +80,11 @@ class Sweep:
 
 
 def flatten(summary: dict) -> dict:
-    """One row of numbers per run: the total's and each country's values; lists (a country's `busiest_posts`) are
-    left out, as they are no column of numbers (a run's posts.csv has them)."""
-    row = {k: v for k, v in summary["total"].items() if not isinstance(v, list)}
+    """One row of numbers per run: the run's period (`start_date`, `days`, where its summary.json has them), the
+    total's and each country's values; lists (a country's `busiest_posts`) are left out, as they are no column of
+    numbers (a run's posts.csv has them)."""
+    row = {k: v for k, v in summary.items() if k in RUN_KEYS}
+    row.update({k: v for k, v in summary["total"].items() if not isinstance(v, list)})
     for country in COUNTRIES:
         for k, v in summary.get(country, {}).items():
             if not isinstance(v, list):

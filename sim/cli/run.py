@@ -60,7 +60,7 @@ def run(cfg: DictConfig | Config, out_dir: Path, progress: bool | None = None) -
     write_csv(out_dir / "daily.csv", model.daily)
     write_csv(out_dir / "segments.csv", model.segments)
     write_csv(out_dir / "posts.csv", model.posts)
-    summary = model.summary
+    summary = {"start_date": config.start_date, "days": config.days, **model.summary}  # the period, beside the blocks
     write_json(out_dir / "summary.json", summary)
     write_text(out_dir / "config.yaml", config_yaml(config))  # last: marks the run complete
     return summary

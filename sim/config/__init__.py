@@ -18,7 +18,7 @@ from sim.config.compose import CONFIG_DIR, load_config, register_configs, to_con
 from sim.config.fields import ConfigError, parse_date
 from sim.config.resources import memory_estimate
 from sim.config.root import Config
-from sim.config.validation import dated_inputs, run_window_warnings, validate
+from sim.config.validation import dated_inputs, run_window_warnings, troop_ramp_warnings, validate
 
 __all__ = [
     "CONFIG_DIR",
@@ -31,5 +31,6 @@ __all__ = [
     "register_configs",
     "run_window_warnings",
     "to_config",
+    "troop_ramp_warnings",
     "validate",
 ]

@@ -1,4 +1,5 @@
-"""Range, date and cross-field checks on a whole config, and the warnings for dated inputs a run never reaches.
+"""Range, date and cross-field checks on a whole config, and the warnings for dated inputs a run never reaches
+and for troop levels a sweep sets that a ramp scales down.
 
 Hydra/OmegaConf already reject unknown keys, wrong types and unknown enum names (with the allowed values), but
 they never check ranges, dates or whether border sections tile the line. `validate` does, on the fully merged
@@ -10,14 +11,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sim.config.border import BorderConfig, BorderLine
-from sim.config.enums import Barrier, Terrain
+from sim.config.enums import EU_COUNTRIES, Barrier, Terrain
 from sim.config.fields import LAST_DATE, ConfigError, parse_date
 from sim.config.resources import memory_estimate
 from sim.config.root import Config
+from sim.config.timeline import Calendar, profile
 
 
 def _range_text(meta: dict) -> str:
@@ -257,6 +259,44 @@ def run_window_warnings(cfg: Config) -> list[str]:
             else:
                 holds = f"its first value {points[0].value:g} holds"
             out.append(f"{key} from {dates[0]} ({holds})")
+    return out
+
+
+def troop_ramp_warnings(
+    jobs: Iterable[tuple[Config, Sequence[str]]], levels_asked: Mapping[str, Iterable[float]] | None = None
+) -> list[str]:
+    """One warning per EU country whose troop level jobs set by an override (`troops.poland=3000`, as a sweep
+    does) while that job's dated ramp (`troops.ramp.poland`) scales it below the level on some day of the run: the
+    runs then deploy less than the level the sweep names. `jobs`: each job's validated config and its overrides.
+    Each warning names the key, the levels asked (those of `jobs`, or `levels_asked[country]` where given: a
+    sweep's levels in batches not composed yet), the share of them in force, and the fix (`troops.ramp.<c>=[]`).
+    """
+    levels: dict[str, list[int]] = {}
+    shares: dict[str, list[float]] = {}
+    for cfg, overrides in jobs:
+        given = {o.split("=", 1)[0].lstrip("+~") for o in overrides if "=" in o}
+        calendar = None
+        for country in (c.label for c in EU_COUNTRIES):
+            ramp = getattr(cfg.troops.ramp, country)
+            if f"troops.{country}" not in given or not ramp:
+                continue
+            calendar = calendar or Calendar(cfg.start_date, cfg.days)
+            share = profile(ramp, calendar, interpolate=True)
+            if share.min() >= 1.0 and share.max() <= 1.0:
+                continue
+            levels.setdefault(country, []).append(getattr(cfg.troops, country))
+            shares.setdefault(country, []).extend((float(share.min()), float(share.max())))
+    out = []
+    for country, asked in levels.items():
+        values = sorted({*asked, *(levels_asked or {}).get(country, ())})
+        shown = ("swept over " if len(values) > 1 else "set to ") + ", ".join(f"{round(level):,}" for level in values)
+        lo, hi = min(shares[country]), max(shares[country])
+        scaled = f"{lo:.0%}" if round(lo, 2) == round(hi, 2) else f"between {lo:.0%} and {hi:.0%}"
+        out.append(
+            f"troops.{country} is {shown} but troops.ramp.{country} scales it to {scaled} of that level during the "
+            f"runs, so they deploy fewer troops than the level names; add troops.ramp.{country}=[] to hold the level "
+            "constant (summary.csv's troops_deployed gives what each run deployed)"
+        )
     return out
 
 

@@ -281,7 +281,9 @@ class BorderModel(mesa.Model):
         led.record("troops", day, troops)
         led.record("fence_km", day, fence_km)
         led.record("pushback_share", day, self.policy.share_table(day))
-        led.flows["cost_eur"][day] += cost
+        flows, prices = led.flows, self.cfg.cost  # the day's asylum claims and pushbacks are priced per event (7.8)
+        cost += flows["asylum_claims"][day] * prices.asylum_claim_eur + flows["pushbacks"][day] * prices.pushback_eur
+        flows["cost_eur"][day] += cost
         self.guards.end_of_day()
         self.datacollector.collect(self)
         if log.isEnabledFor(logging.DEBUG):  # `debug=default` (configs/debug/): one line per simulated day

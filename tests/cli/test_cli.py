@@ -22,6 +22,10 @@ SUMMARY_KEYS = (
     *("attempts", "crossings", "apprehensions", "pushbacks", "asylum_claims", "breaches", "detections"),
     *("fence_cuts", "incidents", "deaths", "gave_up", "interception_rate", "attempts_per_person"),
     *("median_hours_to_cross", "pushbacks_per_person", "cost_eur"),
+    # issue 14: what was deployed, costs by kind, person-based counts, humanitarian outcomes
+    *("troops_asked", "troops_deployed", "cost_troops_eur", "cost_fence_eur", "cost_asylum_eur"),
+    *("cost_pushback_eur", "fence_capital_eur", "people_reached_line", "people_crossed", "share_crossed"),
+    *("people_apprehended", "apprehensions_per_attempt", "days_in_zone_mean", "massed_peak", "massed_mean"),
 )
 
 ISSUE_OVERRIDES = (
@@ -79,10 +83,11 @@ def test_segments_csv_has_one_row_per_fence_segment(three_days):
 
 def test_summary_json_has_every_country_and_the_total(three_days):
     summary = json.loads((three_days[0] / "summary.json").read_text())
-    assert set(summary) == {"belarus", "poland", "lithuania", "total"}
-    for block in summary.values():
-        missing = set(SUMMARY_KEYS) - set(block)
-        assert not missing
+    assert set(summary) == {"belarus", "poland", "lithuania", "total", "start_date", "days"}
+    assert (summary["start_date"], summary["days"]) == ("2021-08-01", 3)  # the period the run simulated
+    for block in ("belarus", "poland", "lithuania", "total"):
+        missing = set(SUMMARY_KEYS) - set(summary[block])
+        assert not missing, (block, missing)
     assert summary["total"]["attempts"] == pd.read_csv(three_days[0] / "daily.csv")["attempts"].sum()
 
 
