@@ -95,3 +95,41 @@ def first_in_line(
             taken_segs[n] = s
             n += 1
     return taken[:n], taken_segs[:n]
+
+
+@compiled
+def lose_contact(
+    held: np.ndarray,
+    draws: np.ndarray,
+    segment: np.ndarray,
+    lose_factor: np.ndarray,
+    lose_per_hour: float,
+    hold_powers: np.ndarray,
+    state: np.ndarray,
+    t_arrive: np.ndarray,
+    target: np.ndarray,
+    hour: int,
+    responding: int,
+    n_segments: int,
+) -> np.ndarray:
+    """Which of the `held` people (uids, one uniform `draws` each, in that order) the pursuit loses this hour:
+
+        p_lose = min(1, lose_per_hour × lose_factor[segment] × lose_hold ^ (responders arrived at the segment))
+
+    with the responders counted as `arrived_responders` counts them and `hold_powers[k]` numpy's `lose_hold ** k`
+    for every k up to the number of patrols (`Interception`), so p_lose is the numpy code's to the bit. Returns the
+    lost uids, in `held`'s order.
+    """
+    per_segment = np.zeros(n_segments, dtype=np.int64)
+    for row in range(state.size):
+        if state[row] == responding and t_arrive[row] <= hour:
+            per_segment[target[row]] += 1
+    lost = np.empty(held.size, dtype=np.int64)
+    n = 0
+    for i in range(held.size):
+        uid = held[i]
+        s = segment[uid]
+        if draws[i] < min(1.0, lose_per_hour * lose_factor[s] * hold_powers[per_segment[s]]):
+            lost[n] = uid
+            n += 1
+    return lost[:n]

@@ -14,7 +14,8 @@ import numpy as np
 
 from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
-from sim.core.guards.force import GuardForce
+from sim.core.guards import catch
+from sim.core.guards.force import RESPONDING, GuardForce
 from sim.core.ledger import Ledger
 from sim.core.migrants import IN_EU, Migrants, Tries
 from sim.core.policy import Policy
@@ -40,6 +41,9 @@ class Interception:
         # people seen at the line or spotted inside this hour (uids, and flagged in a mask by uid)
         self._found = np.empty(0, dtype=np.int64)
         self._found_mask = np.zeros(people.capacity, dtype=bool)
+        # numpy's `lose_hold ** k` for as many responders as a segment can have (every patrol): `lose_contact`
+        # looks its powers up instead of raising to them each hour (the same kernel made them: the same bits)
+        self._hold_powers = guards.cfg.lose_hold ** np.arange(guards.n + 1)
 
     def detect(self, tries: Tries, p_sight: np.ndarray | None, day: int) -> np.ndarray:
         """Tries at the line are seen by the barrier, its sensors or patrols in sight; people inside the EU zone
@@ -121,10 +125,21 @@ class Interception:
             held = hunted
         if not held.size:
             return hunted
-        segs = p.segment[held]
-        responders = self.guards.responders_at(hour)[segs]
-        p_lose = np.minimum(1.0, cfg.lose_per_hour * b.lose_factor[segs] * cfg.lose_hold**responders)
-        lost = held[self.rng.random(held.size) < p_lose]
+        g = self.guards
+        lost = catch.lose_contact(
+            held,
+            self.rng.random(held.size),
+            p.segment,
+            b.lose_factor,
+            cfg.lose_per_hour,
+            self._hold_powers,
+            g.state,
+            g.t_arrive,
+            g.target,
+            hour,
+            RESPONDING,
+            b.n,
+        )
         if not lost.size:
             return hunted
         p.tracked[lost] = False
