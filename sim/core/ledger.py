@@ -72,6 +72,12 @@ FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
 SEGMENT_INDEX = {name: i for i, name in enumerate(SEGMENT_COUNTERS)}
 
 
+def table_rows(flows: tuple[str, ...], segment_counters: tuple[str, ...] = ()) -> np.ndarray:
+    """The rows of `flows` in `Ledger.flow_table`, then of `segment_counters` in `Ledger.segment_table` (int64), for
+    compiled code that counts straight into the tables."""
+    return np.array([FLOW_INDEX[n] for n in flows] + [SEGMENT_INDEX[n] for n in segment_counters], dtype=np.int64)
+
+
 class Ledger:
     """The run's counters. Counts are batched: `count` and `count_segments` file the countries or segments of an
     event, and the files are added up, in one `bincount` for all daily flows and one for all segment counters,
@@ -122,6 +128,18 @@ class Ledger:
             _add_filed(self._segment_table.reshape(-1), self._filed_segments, self._filed_segment_rows, self.n_segments)
             self._filed_segments.clear()
             self._filed_segment_rows.clear()
+
+    @property
+    def flow_table(self) -> np.ndarray:
+        """All daily flows, shape (len(FLOWS), days, N_COUNTRIES), row `FLOW_INDEX[name]`: compiled code adds whole
+        counts straight into it (in any order: whole numbers, so the totals are exact)."""
+        return self._flow_table
+
+    @property
+    def segment_table(self) -> np.ndarray:
+        """All segment counters, shape (len(SEGMENT_COUNTERS), n_segments), row `SEGMENT_INDEX[name]`; as
+        `flow_table`."""
+        return self._segment_table
 
     def count(self, name: str, day: int, countries: np.ndarray) -> None:
         """Add one event per entry of `countries` (a country code per person) to a daily flow."""

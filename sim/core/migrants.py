@@ -15,7 +15,7 @@ from sim.config.enums import Country
 from sim.config.migrant import MigrantConfig
 from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
-from sim.core.ledger import Ledger
+from sim.core.ledger import Ledger, table_rows
 from sim.core.population import NEVER, Population
 from sim.core.states import MigrantState
 
@@ -26,6 +26,11 @@ APPROACHING, AT_FENCE, IN_EU, PUSHED_BACK = (
 CROSSED, ASYLUM, GAVE_UP, DIED = (
     int(s) for s in (MigrantState.CROSSED, MigrantState.ASYLUM, MigrantState.GAVE_UP, MigrantState.DIED)
 )
+
+
+#: The ledger rows `transitions.count_tries` counts into: flows attempts, breaches, barrier_breaches; segment
+#: counters attempts, breaches.
+TRY_ROWS = table_rows(("attempts", "breaches", "barrier_breaches"), ("attempts", "breaches"))
 
 
 @dataclass
@@ -143,19 +148,20 @@ class Migrants:
             p.n_attempts,
             p.t_next,
         )
-        segs = p.segment[uids]
-        self._count("attempts", uids)
-        self.ledger.count_segments("attempts", segs)
-        self._count_breaches(uids[success], segs[success])
+        led = self.ledger
+        segs = transitions.count_tries(
+            uids,
+            success,
+            p.segment,
+            p.country,
+            b.barrier,
+            NO_BARRIER,
+            led.flow_table,
+            led.segment_table,
+            self.day,
+            TRY_ROWS,
+        )
         return Tries(uids, segs, success)
-
-    def _count_breaches(self, uids: np.ndarray, segs: np.ndarray) -> None:
-        """Count breaches through the fence (`transitions.try_once` moved the people through): `uids` at `segs`."""
-        if not uids.size:
-            return
-        self._count("breaches", uids)
-        self._count("barrier_breaches", uids[self.border.barrier[segs] != NO_BARRIER])
-        self.ledger.count_segments("breaches", segs)
 
     def switch_segment(self, uids: np.ndarray, hour: int, rng: np.random.Generator) -> None:
         """Walk to another segment of the same line, avoiding the ones remembered as failed when possible."""

@@ -130,6 +130,40 @@ def try_once(
 
 
 @compiled
+def count_tries(
+    uids: np.ndarray,
+    success: np.ndarray,
+    segment: np.ndarray,
+    country: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> np.ndarray:
+    """Count the hour's tries (`uids`, `success`: through the fence) straight into the ledger's tables
+    (`Ledger.flow_table` for `day`, `Ledger.segment_table`), at the rows `rows` gives (`TRY_ROWS`): attempts,
+    breaches, breaches of a segment with a barrier (flows, by country); attempts, breaches (by segment).
+
+    Returns the tries' segments (int64, in the order of `uids`)."""
+    segs = np.empty(uids.size, dtype=np.int64)
+    for i in range(uids.size):
+        uid = uids[i]
+        s = segment[uid]
+        c = country[uid]
+        segs[i] = s
+        flows[rows[0], day, c] += 1.0
+        segment_counts[rows[3], s] += 1
+        if success[i]:
+            flows[rows[1], day, c] += 1.0
+            segment_counts[rows[4], s] += 1
+            if barrier[s] != no_barrier:
+                flows[rows[2], day, c] += 1.0
+    return segs
+
+
+@compiled
 def walk_inland(
     active: np.ndarray,
     state: np.ndarray,
@@ -202,6 +236,84 @@ def see_tries(
                 stopped[n_stopped] = uid
                 n_stopped += 1
     return seen[:n_seen], turned_back[:n_turned_back], stopped[:n_stopped], breached[:n_breached]
+
+
+@compiled
+def see_and_spot(
+    tried: np.ndarray,
+    tried_segments: np.ndarray,
+    success: np.ndarray,
+    try_draws: np.ndarray,
+    untracked: np.ndarray,
+    spot_draws: np.ndarray,
+    inside: np.ndarray,
+    p_detect: np.ndarray,
+    p_sight: np.ndarray,
+    segment: np.ndarray,
+    country: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    observed: np.ndarray,
+    recent_breaches: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hour's detection: tries at the line seen or not (`see_tries`, draws `try_draws`, one per try), people
+    inside nobody tracks spotted by patrols in sight (`untracked`, a draw each in `spot_draws`, spotted when below
+    `p_sight` of their segment: tracked and observed from now), and what it counts.
+
+    Counts are added straight into the ledger's tables (`Ledger.flow_table` for `day`, shape (n_flows, days,
+    n_countries); `Ledger.segment_table`, shape (n_counters, n_segments)), one per person, at the rows `rows`
+    gives (`DETECT_ROWS`): the tries seen, failed and seen, met by patrols, and everyone found (seen at the line or
+    spotted) by country; those met by patrols and everyone found by segment. Breaches seen are added to the
+    patrols' `recent_breaches` per segment once (a whole count per segment, as `bincount` then `+=` added them).
+
+    Returns the people found this hour whom the pursuit cannot lose yet (the breaches seen, then the spotted;
+    uids), and the people `inside` (the EU zone, ascending) now tracked.
+    """
+    seen, turned_back, stopped, breached = see_tries(
+        tried, tried_segments, success, try_draws, p_detect, p_sight, tracked, breach_seen, observed
+    )
+    found = np.empty(breached.size + untracked.size, dtype=np.int64)
+    found[: breached.size] = breached
+    n_found = breached.size
+    for i in range(untracked.size):
+        uid = untracked[i]
+        if spot_draws[i] < p_sight[segment[uid]]:
+            tracked[uid] = True
+            observed[uid] = True
+            found[n_found] = uid
+            n_found += 1
+    spotted = found[breached.size : n_found]
+    for uid in seen:
+        flows[rows[0], day, country[uid]] += 1.0
+    for uid in turned_back:
+        flows[rows[1], day, country[uid]] += 1.0
+    for uid in stopped:
+        flows[rows[2], day, country[uid]] += 1.0
+        segment_counts[rows[4], segment[uid]] += 1
+    for group in (seen, spotted):
+        for uid in group:
+            flows[rows[3], day, country[uid]] += 1.0
+            segment_counts[rows[5], segment[uid]] += 1
+    if breached.size:
+        per_segment = np.zeros(recent_breaches.size, dtype=np.int64)
+        for uid in breached:
+            per_segment[segment[uid]] += 1
+        for uid in breached:
+            s = segment[uid]
+            if per_segment[s]:
+                recent_breaches[s] += per_segment[s]
+                per_segment[s] = 0
+    now_tracked = np.empty(inside.size, dtype=np.int64)
+    n = 0
+    for uid in inside:
+        if tracked[uid]:
+            now_tracked[n] = uid
+            n += 1
+    return found[:n_found], now_tracked[:n]
 
 
 @compiled

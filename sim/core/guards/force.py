@@ -91,7 +91,7 @@ class GuardForce:
         self._n_free: int | None = None  # free patrols as `advance` left them; None once states change after it
         self._segment_rows = np.zeros((border.n, 2), dtype=np.int64)  # on-duty rows of each segment's country
         self.views: dict[int, Guard] = {}
-        self.recent_breaches = np.zeros(border.n)
+        self.recent_breaches = np.zeros(border.n)  # breaches seen per segment, fading (`reinforce`); added by detection
         self.personnel = dict.fromkeys(EU_COUNTRIES, 0.0)
         # sight geometry is fixed: per segment the stretch of its country's line from which a patrol sees it
         reach = cfg.sight_km * border.sight_factor
@@ -165,10 +165,6 @@ class GuardForce:
         )
         q = (np.arange(rows.size) + 0.5) / rows.size * cum[-1]
         self.home_x_km[rows] = np.interp(q, cum, edges)
-
-    def remember_breaches(self, segments: np.ndarray) -> None:
-        if segments.size:
-            self.recent_breaches += np.bincount(segments, minlength=self.border.n)
 
     def end_of_day(self) -> None:
         """Forget old breaches; patrols redeploy to the day's fence (`by_risk`) or breaches (`reinforce`)."""

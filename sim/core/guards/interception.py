@@ -14,12 +14,22 @@ import numpy as np
 
 from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
-from sim.core.guards import catch
+from sim.core.guards import catch as guards_catch
 from sim.core.guards.force import RESPONDING, GuardForce
-from sim.core.ledger import Ledger
+from sim.core.ledger import Ledger, table_rows
 from sim.core.migrants import IN_EU, Migrants, Tries
 from sim.core.policy import Policy
 from sim.core.population import Population
+
+#: The ledger rows `transitions.see_and_spot` counts into: flows detected_attempts, turned_back_at_line,
+#: stopped_at_line, detections; segment counters stopped_at_line, detections.
+DETECT_ROWS = table_rows(
+    ("detected_attempts", "turned_back_at_line", "stopped_at_line", "detections"), ("stopped_at_line", "detections")
+)
+#: The ledger rows `catch.count_catch` counts into: flows apprehensions, apprehended_unseen, barrier_apprehensions;
+#: segment counter apprehensions.
+CATCH_ROWS = table_rows(("apprehensions", "apprehended_unseen", "barrier_apprehensions"), ("apprehensions",))
+NO_DRAWS = np.empty(0)
 
 
 class Interception:
@@ -55,39 +65,36 @@ class Interception:
         p, b, rng, led = self.people, self.border, self.rng, self.ledger
         # those who tried this hour had their draw at the line (and those who got through are not tracked yet)
         inside, untracked = transitions.inside_unseen(p.active, p.state, p.tracked, tries.uids, IN_EU)
-        if p_sight is None and (tries.uids.size or untracked.size):
+        if not (tries.uids.size or untracked.size):  # nobody to see: nothing drawn, nobody found
+            self._found = untracked
+            return inside[p.tracked[inside]]
+        if p_sight is None:
             p_sight = self.guards.sight_probability()
-        breached = tries.uids[:0]
-        if tries.uids.size:
-            seen, turned_back, stopped, breached = transitions.see_tries(
-                tries.uids,
-                tries.segments,
-                tries.success,
-                rng.random(tries.uids.size),
-                b.p_detect,
-                p_sight,
-                p.tracked,
-                p.breach_seen,
-                p.observed,
-            )
-            led.count("detected_attempts", day, p.country[seen])
-            led.count("turned_back_at_line", day, p.country[turned_back])
-            led.count("stopped_at_line", day, p.country[stopped])
-            led.count_segments("stopped_at_line", p.segment[stopped])
-            self.guards.remember_breaches(p.segment[breached])
-        spotted = untracked
-        if untracked.size:
-            spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
-            p.tracked[spotted] = True
-            p.observed[spotted] = True
-        if tries.uids.size:
-            found = np.concatenate([seen, spotted])
-            self._found = np.concatenate([breached, spotted])
-        else:
-            found = self._found = spotted
-        led.count("detections", day, p.country[found])
-        led.count_segments("detections", p.segment[found])
-        return inside[p.tracked[inside]]
+        # one draw per try, then one per untracked person inside: the stream's order
+        try_draws = rng.random(tries.uids.size) if tries.uids.size else NO_DRAWS
+        spot_draws = rng.random(untracked.size) if untracked.size else NO_DRAWS
+        self._found, tracked = transitions.see_and_spot(
+            tries.uids,
+            tries.segments,
+            tries.success,
+            try_draws,
+            untracked,
+            spot_draws,
+            inside,
+            b.p_detect,
+            p_sight,
+            p.segment,
+            p.country,
+            p.tracked,
+            p.breach_seen,
+            p.observed,
+            self.guards.recent_breaches,
+            led.flow_table,
+            led.segment_table,
+            day,
+            DETECT_ROWS,
+        )
+        return tracked
 
     def nobody_found(self) -> None:
         """An hour with nobody out in the zone: what `detect` would have found (nobody), without its work."""
@@ -126,7 +133,7 @@ class Interception:
         if not held.size:
             return hunted
         g = self.guards
-        lost = catch.lose_contact(
+        lost = guards_catch.lose_contact(
             held,
             self.rng.random(held.size),
             p.segment,
@@ -154,10 +161,18 @@ class Interception:
         if not catch.uids.size:  # nobody taken: nothing to count, and no pushback draws
             return
         country = p.country[catch.uids]
-        led.count("apprehensions", day, country)
-        led.count("apprehended_unseen", day, country[~p.breach_seen[catch.uids]])
-        led.count_segments("apprehensions", catch.segments)
-        led.count("barrier_apprehensions", day, country[self.border.barrier[catch.segments] != NO_BARRIER])
+        guards_catch.count_catch(
+            catch.uids,
+            catch.segments,
+            p.country,
+            p.breach_seen,
+            self.border.barrier,
+            NO_BARRIER,
+            led.flow_table,
+            led.segment_table,
+            day,
+            CATCH_ROWS,
+        )
         push = rng.random(catch.uids.size) < self.policy.share_table(day)[country]
         if push.all():  # everyone pushed back (the usual hour once a country turns people back): no asylum claims
             led.count_segments("pushbacks", catch.segments)
