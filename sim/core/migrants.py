@@ -212,30 +212,6 @@ class Migrants:
         self.ledger.count_segments("crossings", p.segment[crossed])
         return crossed
 
-    def push_back(self, uids: np.ndarray, hour: int, blocked: np.ndarray) -> None:
-        """Set down on the Belarusian side; rest, or be forced straight back where escorts block the way.
-        Those pushed back `max_pushbacks` times give up."""
-        if not uids.size:
-            return
-        p, cfg = self.people, self.cfg
-        worn_out = transitions.push_back(
-            uids,
-            blocked,
-            hour,
-            cfg.rest_hours,
-            cfg.max_pushbacks,
-            PUSHED_BACK,
-            p.state,
-            p.n_pushbacks,
-            p.tracked,
-            p.y_km,
-            p.t_next,
-            p.held,
-        )
-        self._count("pushbacks", uids)
-        self._count("blocked_returns", uids[blocked])
-        self.give_up(worn_out, hour)
-
     def return_to_fence(self, hour: int) -> None:
         """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""
         p = self.people

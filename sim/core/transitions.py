@@ -370,3 +370,96 @@ def push_back(
             worn_out[n] = uid
             n += 1
     return worn_out[:n]
+
+
+@compiled
+def resolve_catch(
+    uids: np.ndarray,
+    segments: np.ndarray,
+    draws: np.ndarray,
+    share: np.ndarray,
+    blocked_until: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    hour: int,
+    rest_hours: int,
+    max_pushbacks: int,
+    never: int,
+    pushed_back: int,
+    asylum: int,
+    gave_up: int,
+    state: np.ndarray,
+    country: np.ndarray,
+    n_pushbacks: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    y_km: np.ndarray,
+    t_next: np.ndarray,
+    t_done: np.ndarray,
+    held: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> None:
+    """What becomes of the people apprehended this hour (`uids`, taken at `segments`, one uniform `draws` each):
+    pushed back when the draw is below their country's pushback `share` today, else they claim asylum (they leave
+    the system: `asylum`, done at `hour`, no timer, untracked).
+
+    The pushed back are set down on the Belarusian side (`push_back`: straight back to the fence next hour where
+    escorts block the segment, `blocked_until` > hour); those pushed back `max_pushbacks` times and not held by
+    Belarus give up (they leave the system as `gave_up`).
+
+    Counts go straight into the ledger's tables (`Ledger.flow_table` for `day`, `Ledger.segment_table`) at the
+    rows `rows` gives (`CATCH_ROWS`): flows apprehensions, apprehended_unseen (breach not seen),
+    barrier_apprehensions (caught at a segment with a barrier), pushbacks, blocked_returns, gave_up,
+    asylum_claims (by country); segment counters apprehensions, pushbacks.
+    """
+    pushed = np.empty(uids.size, dtype=np.int64)
+    blocked = np.empty(uids.size, dtype=np.bool_)
+    n_pushed = 0
+    for i in range(uids.size):
+        uid, s = uids[i], segments[i]
+        c = country[uid]
+        flows[rows[0], day, c] += 1.0
+        if not breach_seen[uid]:
+            flows[rows[1], day, c] += 1.0
+        if barrier[s] != no_barrier:
+            flows[rows[2], day, c] += 1.0
+        segment_counts[rows[7], s] += 1
+        if draws[i] < share[c]:
+            pushed[n_pushed] = uid
+            blocked[n_pushed] = blocked_until[s] > hour
+            n_pushed += 1
+            segment_counts[rows[8], s] += 1
+        else:
+            state[uid] = asylum
+            t_done[uid] = hour
+            t_next[uid] = never
+            tracked[uid] = False
+            flows[rows[6], day, c] += 1.0
+    worn_out = push_back(
+        pushed[:n_pushed],
+        blocked[:n_pushed],
+        hour,
+        rest_hours,
+        max_pushbacks,
+        pushed_back,
+        state,
+        n_pushbacks,
+        tracked,
+        y_km,
+        t_next,
+        held,
+    )
+    for i in range(n_pushed):
+        c = country[pushed[i]]
+        flows[rows[3], day, c] += 1.0
+        if blocked[i]:
+            flows[rows[4], day, c] += 1.0
+    for uid in worn_out:
+        state[uid] = gave_up
+        t_done[uid] = hour
+        t_next[uid] = never
+        tracked[uid] = False
+        flows[rows[5], day, country[uid]] += 1.0

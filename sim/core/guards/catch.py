@@ -133,32 +133,3 @@ def lose_contact(
             lost[n] = uid
             n += 1
     return lost[:n]
-
-
-@compiled
-def count_catch(
-    uids: np.ndarray,
-    segments: np.ndarray,
-    country: np.ndarray,
-    breach_seen: np.ndarray,
-    barrier: np.ndarray,
-    no_barrier: int,
-    flows: np.ndarray,
-    segment_counts: np.ndarray,
-    day: int,
-    rows: np.ndarray,
-) -> None:
-    """Count the hour's catch (`uids` taken at `segments`) straight into the ledger's tables (`Ledger.flow_table`
-    for `day`, `Ledger.segment_table`), at the rows `rows` gives (`CATCH_ROWS`): apprehensions, apprehensions of
-    people whose breach nobody saw, apprehensions at a segment with a barrier (flows, by country); apprehensions
-    (by segment)."""
-    for i in range(uids.size):
-        uid = uids[i]
-        s = segments[i]
-        c = country[uid]
-        flows[rows[0], day, c] += 1.0
-        if not breach_seen[uid]:
-            flows[rows[1], day, c] += 1.0
-        if barrier[s] != no_barrier:
-            flows[rows[2], day, c] += 1.0
-        segment_counts[rows[3], s] += 1

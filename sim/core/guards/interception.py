@@ -17,9 +17,9 @@ from sim.core.border import NO_BARRIER, Border
 from sim.core.guards import catch as guards_catch
 from sim.core.guards.force import RESPONDING, GuardForce
 from sim.core.ledger import Ledger, table_rows
-from sim.core.migrants import IN_EU, Migrants, Tries
+from sim.core.migrants import ASYLUM, GAVE_UP, IN_EU, PUSHED_BACK, Migrants, Tries
 from sim.core.policy import Policy
-from sim.core.population import Population
+from sim.core.population import NEVER, Population
 
 #: The ledger rows `transitions.see_and_spot` counts into: flows detected_attempts, turned_back_at_line,
 #: stopped_at_line, detections; segment counters stopped_at_line, detections.
@@ -28,7 +28,18 @@ DETECT_ROWS = table_rows(
 )
 #: The ledger rows `catch.count_catch` counts into: flows apprehensions, apprehended_unseen, barrier_apprehensions;
 #: segment counter apprehensions.
-CATCH_ROWS = table_rows(("apprehensions", "apprehended_unseen", "barrier_apprehensions"), ("apprehensions",))
+CATCH_ROWS = table_rows(
+    (
+        "apprehensions",
+        "apprehended_unseen",
+        "barrier_apprehensions",
+        "pushbacks",
+        "blocked_returns",
+        "gave_up",
+        "asylum_claims",
+    ),
+    ("apprehensions", "pushbacks"),
+)
 NO_DRAWS = np.empty(0)
 
 
@@ -160,25 +171,33 @@ class Interception:
         catch = self.guards.apprehend(p, hunted, hour, rng)
         if not catch.uids.size:  # nobody taken: nothing to count, and no pushback draws
             return
-        country = p.country[catch.uids]
-        guards_catch.count_catch(
+        cfg = self.migrants.cfg
+        transitions.resolve_catch(
             catch.uids,
             catch.segments,
-            p.country,
-            p.breach_seen,
+            rng.random(catch.uids.size),
+            self.policy.share_table(day),
+            self.border.blocked_until,
             self.border.barrier,
             NO_BARRIER,
+            hour,
+            cfg.rest_hours,
+            cfg.max_pushbacks,
+            NEVER,
+            PUSHED_BACK,
+            ASYLUM,
+            GAVE_UP,
+            p.state,
+            p.country,
+            p.n_pushbacks,
+            p.tracked,
+            p.breach_seen,
+            p.y_km,
+            p.t_next,
+            p.t_done,
+            p.held,
             led.flow_table,
             led.segment_table,
             day,
             CATCH_ROWS,
         )
-        push = rng.random(catch.uids.size) < self.policy.share_table(day)[country]
-        if push.all():  # everyone pushed back (the usual hour once a country turns people back): no asylum claims
-            led.count_segments("pushbacks", catch.segments)
-            self.migrants.push_back(catch.uids, hour, self.border.blocked_until[catch.segments] > hour)
-            return
-        led.count_segments("pushbacks", catch.segments[push])
-        blocked = self.border.blocked_until[catch.segments[push]] > hour
-        self.migrants.push_back(catch.uids[push], hour, blocked)
-        self.migrants.claim_asylum(catch.uids[~push], hour)
