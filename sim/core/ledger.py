@@ -1,6 +1,6 @@
 """Preallocated result arrays: daily counters per country, and counters per fence segment.
 
-Phases add to these with `bincount` over the uids they touched; nothing loops over agents to report. Flows are
+Phases count the people they touched (filed, or added by compiled passes); nothing loops over agents to report. Flows are
 events of the day; stocks are read when the day closes at midnight.
 """
 
@@ -80,11 +80,11 @@ def table_rows(flows: tuple[str, ...], segment_counters: tuple[str, ...] = ()) -
 
 class Ledger:
     """The run's counters. Counts are batched: `count` and `count_segments` file the countries or segments of an
-    event, and the files are added up, in one `bincount` for all daily flows and one for all segment counters,
+    event, and the files are added up, in one `np.add.at` for all daily flows and one for all segment counters,
     when anyone reads `flows` or `segments` (the model reads `flows` every midnight).
 
     Why batched: a full season makes ~75,000 such calls, most of a handful of people; one `bincount` and array
-    update each was a few percent of a run, and one per counter and day at midnight still ~3%. Counts are whole
+    update each was a few percent of a run, and a `bincount` per counter and day at midnight still ~3%. Counts are whole
     numbers, so the totals are exactly those of adding them one call at a time. A filed array is kept until then,
     so callers pass arrays they will not change (every caller passes a fresh fancy-indexed array, such as
     `people.country[uids]`).
@@ -162,7 +162,7 @@ class Ledger:
 
 def _add_filed(table: np.ndarray, filed: list[np.ndarray], rows: list[int], width: int) -> None:
     """Add one event per entry of each filed array to `table` (flat, rows of `width`): array i's entries are
-    columns of row `rows[i]`. One `bincount` over all of them; whole numbers, so exact in any order."""
+    columns of row `rows[i]`. One `np.add.at` over all of them; whole numbers, so exact in any order."""
     sizes = np.fromiter(map(len, filed), dtype=np.int64, count=len(filed))
     cells = np.repeat(np.asarray(rows, dtype=np.int64) * width, sizes) + np.concatenate(filed)
-    table += np.bincount(cells, minlength=table.size)
+    np.add.at(table, cells, 1)

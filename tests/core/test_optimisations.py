@@ -396,7 +396,7 @@ def test_filed_counts_add_up_to_counting_one_call_at_a_time():
 
 
 def test_filed_counts_of_many_counters_and_days_add_up_with_counts_added_straight_into_the_tables():
-    """Filed counts of many flows, days and segment counters are added up in one `bincount` each; compiled code
+    """Filed counts of many flows, days and segment counters are added up in one `np.add.at` each; compiled code
     adds counts straight into `flow_table` and `segment_table` meanwhile: the totals are those of adding each
     count at once (whole numbers: compared exactly)."""
     from sim.core.ledger import FLOW_INDEX, FLOWS, N_COUNTRIES, SEGMENT_COUNTERS, SEGMENT_INDEX, Ledger
