@@ -1,7 +1,7 @@
 """Preallocated result arrays: daily counters per country, and counters per fence segment.
 
-Phases count the people they touched (filed, or added by compiled passes); nothing loops over agents to report. Flows are
-events of the day; stocks are read when the day closes at midnight.
+Phases count the people they touched (filed, or added by compiled passes); nothing loops over agents to report.
+Flows are events of the day; stocks are read when the day closes at midnight.
 """
 
 from __future__ import annotations
