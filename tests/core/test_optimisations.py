@@ -480,3 +480,22 @@ def test_escort_units_with_nothing_to_do_are_skipped_without_changing_anything(b
     for name, flow in every.ledger.flows.items():
         np.testing.assert_array_equal(fast.ledger.flows[name], flow, err_msg=name)
     assert every.ledger.flows["arrivals"].sum() > 0 and every.migrants.groups > 5
+
+
+def test_patrol_homes_kept_while_nothing_changed_are_those_spread_anew(build_model):
+    """`redeploy` keeps the homes when the patrols, the fence's rate arrays and the homes are as it last spread
+    them; spreading them anew every day, as before, gives the same homes (the fence goes up and is cut meanwhile)."""
+    model = build_model("start_date=2021-09-01", "days=40", "escort.p_cut=1")
+    force = model.guards
+    kept = 0
+    for _ in range(40):
+        for _ in range(24):
+            model.step()
+        homes = force.home_x_km.copy()
+        kept += all(force._spread.get(c) is not None for c in EU_COUNTRIES)
+        force._spread.clear()
+        for c in EU_COUNTRIES:
+            force.redeploy(c)
+        np.testing.assert_array_equal(force.home_x_km, homes)
+    fence_km = model.ledger.stocks["fence_km"].sum(axis=1)
+    assert kept and model.ledger.flows["fence_cuts"].sum() > 0 and fence_km[-1] > fence_km[0]
