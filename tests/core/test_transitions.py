@@ -19,7 +19,7 @@ from sim.core.border import NO_BARRIER
 from sim.core.guards import catch
 from sim.core.guards.force import HANDLING, PATROLLING, RESPONDING, miss_powers
 from sim.core.guards.interception import CATCH_ROWS, DETECT_ROWS
-from sim.core.ledger import Ledger
+from sim.core.ledger import Ledger, table_rows
 from sim.core.migrants import APPROACHING, ASYLUM, AT_FENCE, CROSSED, GAVE_UP, IN_EU, PUSHED_BACK, TRY_ROWS
 from sim.core.population import NEVER
 
@@ -473,7 +473,8 @@ def test_pursuits_are_lost_as_numpy_did(seed):
     state = rng.choice([PATROLLING, RESPONDING, HANDLING], n_patrols, p=[0.3, 0.6, 0.1]).astype(np.int8)
     t_arrive = HOUR + rng.integers(-2, 2, n_patrols)
     target = rng.integers(0, N_SEGMENTS // 4, n_patrols) * 4  # crowds of responders on a few segments
-    held = p["active"][p["tracked"][p["active"]]]
+    hunted = p["active"][p["tracked"][p["active"]]]
+    held = hunted[np.arange(hunted.size) % 7 != 0]  # less those found this hour
     draws = rng.random(held.size)
     lose_factor = rng.uniform(0.5, 2.0, N_SEGMENTS)
     lose_per_hour, lose_hold = 0.6, 0.9
@@ -484,7 +485,12 @@ def test_pursuits_are_lost_as_numpy_did(seed):
     segs = p["segment"][held]
     p_lose = np.minimum(1.0, lose_per_hour * lose_factor[segs] * lose_hold**responders)
     lost = held[draws < p_lose]
+    books, want = ledger_tables()
+    want.count("lost_contact", DAY, p["country"][lost])
+    tracked = p["tracked"].copy()
+    tracked[lost] = False
     got = catch.lose_contact(
+        hunted,
         held,
         draws,
         p["segment"],
@@ -496,10 +502,16 @@ def test_pursuits_are_lost_as_numpy_did(seed):
         target,
         HOUR,
         RESPONDING,
-        N_SEGMENTS,
+        p["tracked"],
+        p["country"],
+        books.flow_table,
+        DAY,
+        int(table_rows(("lost_contact",))[0]),
     )
     assert 0 < lost.size < held.size and responders.max() > 1
-    assert_same_values(got, lost, err_msg="lost")
+    assert_same_values(got, hunted[tracked[hunted]], err_msg="still hunted")
+    assert_same_values(p["tracked"], tracked, err_msg="tracked")
+    same_books(books, want)
 
 
 @pytest.mark.parametrize("length", [1, 7, 8, 9, 40, 1097])

@@ -99,6 +99,7 @@ def first_in_line(
 
 @compiled
 def lose_contact(
+    hunted: np.ndarray,
     held: np.ndarray,
     draws: np.ndarray,
     segment: np.ndarray,
@@ -110,26 +111,41 @@ def lose_contact(
     target: np.ndarray,
     hour: int,
     responding: int,
-    n_segments: int,
+    tracked: np.ndarray,
+    country: np.ndarray,
+    flows: np.ndarray,
+    day: int,
+    row: int,
 ) -> np.ndarray:
-    """Which of the `held` people (uids, one uniform `draws` each, in that order) the pursuit loses this hour:
+    """Which of the `held` people (uids, one uniform `draws` each, in that order; a subset of `hunted`) the pursuit
+    loses this hour:
 
         p_lose = min(1, lose_per_hour × lose_factor[segment] × lose_hold ^ (responders arrived at the segment))
 
     with the responders counted as `arrived_responders` counts them and `hold_powers[k]` numpy's `lose_hold ** k`
-    for every k up to the number of patrols (`Interception`), so p_lose is the numpy code's to the bit. Returns the
-    lost uids, in `held`'s order.
+    for every k up to the number of patrols (`Interception`), so p_lose is the numpy code's to the bit. The lost
+    are no longer `tracked`, and counted by country in the ledger's `flows` (`Ledger.flow_table`) at `row`, `day`.
+
+    Returns the `hunted` still tracked (uids, in `hunted`'s order).
     """
-    per_segment = np.zeros(n_segments, dtype=np.int64)
-    for row in range(state.size):
-        if state[row] == responding and t_arrive[row] <= hour:
-            per_segment[target[row]] += 1
-    lost = np.empty(held.size, dtype=np.int64)
-    n = 0
+    per_segment = np.zeros(lose_factor.size, dtype=np.int64)
+    for r in range(state.size):
+        if state[r] == responding and t_arrive[r] <= hour:
+            per_segment[target[r]] += 1
+    n_lost = 0
     for i in range(held.size):
         uid = held[i]
         s = segment[uid]
         if draws[i] < min(1.0, lose_per_hour * lose_factor[s] * hold_powers[per_segment[s]]):
-            lost[n] = uid
+            tracked[uid] = False
+            flows[row, day, country[uid]] += 1.0
+            n_lost += 1
+    if not n_lost:
+        return hunted
+    still = np.empty(hunted.size, dtype=np.int64)
+    n = 0
+    for uid in hunted:
+        if tracked[uid]:
+            still[n] = uid
             n += 1
-    return lost[:n]
+    return still[:n]

@@ -40,6 +40,8 @@ CATCH_ROWS = table_rows(
     ),
     ("apprehensions", "pushbacks"),
 )
+#: The ledger row `catch.lose_contact` counts into: flow lost_contact.
+LOST_ROW = int(table_rows(("lost_contact",))[0])
 NO_DRAWS = np.empty(0)
 
 
@@ -144,7 +146,8 @@ class Interception:
         if not held.size:
             return hunted
         g = self.guards
-        lost = guards_catch.lose_contact(
+        return guards_catch.lose_contact(
+            hunted,
             held,
             self.rng.random(held.size),
             p.segment,
@@ -156,13 +159,12 @@ class Interception:
             g.target,
             hour,
             RESPONDING,
-            b.n,
+            p.tracked,
+            p.country,
+            self.ledger.flow_table,
+            day,
+            LOST_ROW,
         )
-        if not lost.size:
-            return hunted
-        p.tracked[lost] = False
-        self.ledger.count("lost_contact", day, p.country[lost])
-        return hunted[p.tracked[hunted]]
 
     def apprehend(self, hunted: np.ndarray, hour: int, day: int) -> None:
         """Arrived responders take tracked people (`hunted`, uids); the country's policy decides pushback or
