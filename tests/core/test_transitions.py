@@ -526,3 +526,30 @@ def test_looked_up_powers_are_numpys_powers_to_the_bit(length):
         n_near = rng.integers(0, 64, length)
         np.testing.assert_array_equal(table[n_near, np.arange(length)], p_miss**n_near)
         np.testing.assert_array_equal((0.9 ** np.arange(64))[n_near], 0.9**n_near)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_taking_the_eligible_is_filtering_then_first_in_line_then_take_in(seed):
+    rng = np.random.default_rng(1000 + seed)
+    p = people(seed)
+    n_patrols, handling, busy_until, capacity = 200, 3, HOUR + 5, 2
+    target = rng.integers(0, N_SEGMENTS, n_patrols)
+    state = np.full(n_patrols, RESPONDING, dtype=np.int8)
+    arrived = np.flatnonzero(rng.random(n_patrols) < 0.7)
+    per_segment = np.bincount(target[arrived], minlength=N_SEGMENTS)
+    candidates, segs = catch.within_capacity(rng.permutation(p["active"]), p["segment"], per_segment)
+    eligible = rng.random(candidates.size) < 0.6
+    keys = rng.random(np.count_nonzero(eligible))
+    # the code it replaced (`GuardForce.apprehend`): numpy's filter, then the two compiled steps
+    want_state, want_busy = state.copy(), np.zeros(n_patrols, dtype=np.int64)
+    want = catch.first_in_line(candidates[eligible], segs[eligible], keys, per_segment, capacity)
+    catch.take_in(arrived, want[1], target, want_state, want_busy, capacity, handling, busy_until, N_SEGMENTS)
+    busy = np.zeros(n_patrols, dtype=np.int64)
+    got = catch.take(
+        candidates, segs, eligible, keys, per_segment, arrived, target, state, busy, capacity, handling, busy_until
+    )
+    assert 0 < want[0].size < np.count_nonzero(eligible)
+    for g, e, name in zip(got, want, ("taken", "their segments"), strict=True):
+        assert_same_values(g, e, err_msg=name)
+    assert_same_values(state, want_state, err_msg="state")
+    assert_same_values(busy, want_busy, err_msg="busy until")

@@ -98,6 +98,37 @@ def first_in_line(
 
 
 @compiled
+def take(
+    candidates: np.ndarray,
+    segs: np.ndarray,
+    eligible: np.ndarray,
+    keys: np.ndarray,
+    per_segment: np.ndarray,
+    arrived: np.ndarray,
+    target: np.ndarray,
+    state: np.ndarray,
+    t_busy_until: np.ndarray,
+    capacity_per_hour: int,
+    handling: int,
+    busy_until: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `eligible` candidates (`candidates` at `segs`, a flag each), in their order, with one random `keys` each
+    are taken at each segment up to its responders' capacity (`first_in_line`); then as many arrived responders as
+    the catch needs leave to handle it (`take_in`). Returns the people taken and their segments."""
+    kept = np.empty(keys.size, dtype=np.int64)
+    kept_segs = np.empty(keys.size, dtype=np.int64)
+    n = 0
+    for i in range(candidates.size):
+        if eligible[i]:
+            kept[n] = candidates[i]
+            kept_segs[n] = segs[i]
+            n += 1
+    taken, taken_segs = first_in_line(kept, kept_segs, keys, per_segment, capacity_per_hour)
+    take_in(arrived, taken_segs, target, state, t_busy_until, capacity_per_hour, handling, busy_until, per_segment.size)
+    return taken, taken_segs
+
+
+@compiled
 def lose_contact(
     hunted: np.ndarray,
     held: np.ndarray,

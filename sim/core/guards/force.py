@@ -57,6 +57,11 @@ class Catch:
     uids: np.ndarray
     segments: np.ndarray
 
+    @classmethod
+    def none(cls) -> Catch:
+        """Nobody apprehended."""
+        return cls(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+
 
 class GuardForce:
     """All patrols of both countries as arrays; rows of a country form one block, active rows first."""
@@ -309,42 +314,39 @@ class GuardForce:
             int(busy_hours),
         )
 
-    def responders_at(self, hour: int) -> np.ndarray:
-        """Responders arrived at each segment (shape (n_segments,)): they hunt there, and watch from its centre."""
-        return catch.arrived_responders(self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n)[1]
-
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
-        empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
         self._n_free = None
         if not candidates.size:
-            return empty
+            return Catch.none()
         arrived, per_segment = catch.arrived_responders(
             self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n
         )
         if not arrived.size:
-            return empty
+            return Catch.none()
         candidates, segs = catch.within_capacity(candidates, people.segment, per_segment)
         eligible = rng.random(candidates.size) < self.cfg.p_apprehend
-        candidates, segs = candidates[eligible], segs[eligible]
-        if not candidates.size:
-            return empty
-        # in a random order at each segment, as many as its responders can take
-        keys = rng.random(candidates.size)
-        taken = Catch(*catch.first_in_line(candidates, segs, keys, per_segment, self.cfg.capacity_per_hour))
-        # as many responders as the catch needs leave to handle it; the others keep hunting
-        catch.take_in(
-            arrived,
-            taken.segments,
-            self.target,
-            self.state,
-            self.t_busy_until,
-            self.cfg.capacity_per_hour,
-            HANDLING,
-            hour + self.cfg.handling_hours,
-            self.border.n,
+        n_eligible = int(np.count_nonzero(eligible))
+        if not n_eligible:
+            return Catch.none()
+        # in a random order at each segment, as many as its responders can take; as many responders as the catch
+        # needs leave to handle it, the others keep hunting
+        return Catch(
+            *catch.take(
+                candidates,
+                segs,
+                eligible,
+                rng.random(n_eligible),
+                per_segment,
+                arrived,
+                self.target,
+                self.state,
+                self.t_busy_until,
+                self.cfg.capacity_per_hour,
+                HANDLING,
+                hour + self.cfg.handling_hours,
+            )
         )
-        return taken
 
     def counts_per_segment(self) -> np.ndarray:
         """Watching patrols per segment, as escorts (and the map) see them."""
