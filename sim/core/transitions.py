@@ -9,6 +9,10 @@ against the numpy code it replaced.
 
 Random draws stay outside: `Migrants.try_fences` and `Interception.detect` draw from their streams, as before, and
 pass the draws in (one per person, in ascending uid order, as the numpy code drew them).
+
+The passes that end an hour's step (`count_tries`, `see_and_spot`, `resolve_catch`) also count what happened
+straight into the ledger's tables (`Ledger.flow_table`, `segment_table`): whole numbers, so the totals are those of
+filing the counts (`Ledger.count`), without a dozen small numpy calls an hour to select and file them.
 """
 
 from __future__ import annotations

@@ -123,9 +123,11 @@ def sight_chances(
     n_near: np.ndarray,
     p_sight: np.ndarray,
 ) -> int:
-    """`watching` and `patrols_in_reach` in one pass, then each segment's chance that its patrols in reach see a
-    person: p_sight[s] = 1 - miss_powers[n_near[s], s], where `miss_powers` (shape (k_max, n_segments)) holds
-    numpy's powers p_miss ** k (`GuardForce`), so the chances are numpy's `1 - p_miss ** n_near` to the bit.
+    """Who keeps watch (as `watching`) and how many of them are in reach of each segment (the watching patrols of
+    its own country with lo_km <= x <= hi_km, through `SightIndex`'s bins), in one pass; then each segment's chance
+    that its patrols in reach see a person: p_sight[s] = 1 - miss_powers[n_near[s], s], where `miss_powers`
+    (shape (k_max, n_segments)) holds numpy's powers p_miss ** k (`GuardForce`), so the chances are numpy's
+    `1 - p_miss ** n_near` to the bit.
 
     Fills `n_near` (int64) and `p_sight` (float64), both shape (n_segments,); a segment with k_max or more
     patrols in reach gets NaN in `p_sight`. Returns how many such segments there are (the caller works them out).

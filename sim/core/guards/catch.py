@@ -1,10 +1,12 @@
-"""Responders at their segments, compiled: how many can take people in this hour, and who leaves with a catch.
+"""Responders at their segments, compiled: how many can take people in this hour, who is taken and who leaves
+with a catch, and which pursuits are lost.
 
-Why compiled: both run every hour over all ~2,000 patrols; as numpy they were a dozen calls on small arrays
+Why compiled: these run every hour over all ~2,000 patrols; as numpy they were a dozen calls on small arrays
 (a stable sort among them), each paying numpy's fixed cost. The random part of apprehension (who is eligible, in
-which order) stays in `GuardForce.apprehend`, drawn from the guards' stream as before.
-`tests/core/test_optimisations.py` checks `arrived_responders` and `take_in` against the numpy code they replaced,
-`tests/core/test_transitions.py` checks `within_capacity` and `first_in_line`.
+which order) and of losing contact stays in `GuardForce.apprehend` and `Interception.lose_contact`, drawn from the
+guards' stream as before and handed in. `tests/core/test_optimisations.py` checks `arrived_responders` and
+`take_in` against the numpy code they replaced, `tests/core/test_transitions.py` checks `within_capacity`,
+`first_in_line`, `take` and `lose_contact`.
 """
 
 from __future__ import annotations
