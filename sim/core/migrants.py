@@ -31,6 +31,8 @@ CROSSED, ASYLUM, GAVE_UP, DIED = (
 #: The ledger rows `transitions.count_tries` counts into: flows attempts, breaches, barrier_breaches; segment
 #: counters attempts, breaches.
 TRY_ROWS = table_rows(("attempts", "breaches", "barrier_breaches"), ("attempts", "breaches"))
+#: The ledger rows `transitions.cross` counts into: flows crossings, barrier_escapes_seen; segment counter crossings.
+CROSS_ROWS = table_rows(("crossings", "barrier_escapes_seen"), ("crossings",))
 
 
 @dataclass
@@ -204,12 +206,28 @@ class Migrants:
         )
         if not crossed.size:
             return crossed
-        # seen after a barrier breach and not caught: the 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
-        self._count(
-            "barrier_escapes_seen", crossed[p.observed[crossed] & (b.barrier[p.segment[crossed]] != NO_BARRIER)]
+        # counted as crossings, and those seen after a barrier breach and not caught as barrier_escapes_seen: the
+        # 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
+        led = self.ledger
+        transitions.cross(
+            crossed,
+            hour,
+            CROSSED,
+            NEVER,
+            p.state,
+            p.t_done,
+            p.t_next,
+            p.tracked,
+            p.observed,
+            p.segment,
+            b.barrier,
+            NO_BARRIER,
+            p.country,
+            led.flow_table,
+            led.segment_table,
+            self.day,
+            CROSS_ROWS,
         )
-        self._leave(crossed, CROSSED, hour, "crossings")
-        self.ledger.count_segments("crossings", p.segment[crossed])
         return crossed
 
     def return_to_fence(self, hour: int) -> None:

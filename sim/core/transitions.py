@@ -194,6 +194,42 @@ def walk_inland(
 
 
 @compiled
+def cross(
+    crossed: np.ndarray,
+    hour: int,
+    crossed_state: int,
+    never: int,
+    state: np.ndarray,
+    t_done: np.ndarray,
+    t_next: np.ndarray,
+    tracked: np.ndarray,
+    observed: np.ndarray,
+    segment: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    country: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> None:
+    """The people who reached the interior line (`crossed`, uids) leave the system (`crossed_state`, done at `hour`,
+    no timer, untracked), counted straight into the ledger's tables (`Ledger.flow_table` for `day`,
+    `Ledger.segment_table`) at the rows `rows` gives (`CROSS_ROWS`): flows crossings, barrier_escapes_seen (seen
+    after breaching a segment with a barrier and not caught: observed), by country; crossings by segment."""
+    for uid in crossed:
+        s, c = segment[uid], country[uid]
+        if observed[uid] and barrier[s] != no_barrier:
+            flows[rows[1], day, c] += 1.0
+        state[uid] = crossed_state
+        t_done[uid] = hour
+        t_next[uid] = never
+        tracked[uid] = False
+        flows[rows[0], day, c] += 1.0
+        segment_counts[rows[2], s] += 1
+
+
+@compiled
 def see_tries(
     uids: np.ndarray,
     segments: np.ndarray,

@@ -20,7 +20,17 @@ from sim.core.guards import catch
 from sim.core.guards.force import HANDLING, PATROLLING, RESPONDING, miss_powers
 from sim.core.guards.interception import CATCH_ROWS, DETECT_ROWS
 from sim.core.ledger import Ledger, table_rows
-from sim.core.migrants import APPROACHING, ASYLUM, AT_FENCE, CROSSED, GAVE_UP, IN_EU, PUSHED_BACK, TRY_ROWS
+from sim.core.migrants import (
+    APPROACHING,
+    ASYLUM,
+    AT_FENCE,
+    CROSS_ROWS,
+    CROSSED,
+    GAVE_UP,
+    IN_EU,
+    PUSHED_BACK,
+    TRY_ROWS,
+)
 from sim.core.population import NEVER
 
 N, N_SEGMENTS, HOUR = 600, 40, 500
@@ -553,3 +563,43 @@ def test_taking_the_eligible_is_filtering_then_first_in_line_then_take_in(seed):
         assert_same_values(g, e, err_msg=name)
     assert_same_values(state, want_state, err_msg="state")
     assert_same_values(busy, want_busy, err_msg="busy until")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_crossings_leave_and_are_counted_as_numpy_did(seed):
+    rng = np.random.default_rng(1100 + seed)
+    p, q = people(seed), people(seed)
+    crossed = due(p, IN_EU)
+    barrier = rng.integers(0, 3, N_SEGMENTS).astype(np.int8)
+    books, want = ledger_tables()
+    # the numpy code it replaced (`Migrants.walk_inside`, `_leave`)
+    seen = crossed[q["observed"][crossed] & (barrier[q["segment"][crossed]] != NO_BARRIER)]
+    want.count("barrier_escapes_seen", DAY, q["country"][seen])
+    q["state"][crossed] = CROSSED
+    q["t_done"][crossed] = HOUR
+    q["t_next"][crossed] = NEVER
+    q["tracked"][crossed] = False
+    want.count("crossings", DAY, q["country"][crossed])
+    want.count_segments("crossings", q["segment"][crossed])
+    transitions.cross(
+        crossed,
+        HOUR,
+        CROSSED,
+        NEVER,
+        p["state"],
+        p["t_done"],
+        p["t_next"],
+        p["tracked"],
+        p["observed"],
+        p["segment"],
+        barrier,
+        NO_BARRIER,
+        p["country"],
+        books.flow_table,
+        books.segment_table,
+        DAY,
+        CROSS_ROWS,
+    )
+    assert 0 < seen.size < crossed.size
+    same_people(p, q)
+    same_books(books, want)
