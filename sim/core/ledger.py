@@ -90,7 +90,8 @@ class Ledger:
     `people.country[uids]`).
 
     The daily flows are one array, shape (len(FLOWS), days, N_COUNTRIES), and the segment counters one, shape
-    (len(SEGMENT_COUNTERS), n_segments); `flows[name]` and `segments[name]` are views of their rows.
+    (len(SEGMENT_COUNTERS), n_segments); `flows[name]` and `segments[name]` are views of their rows, made on each
+    read (so a copied or unpickled ledger's views are its own table's).
     """
 
     def __init__(self, days: int, n_segments: int) -> None:
@@ -98,8 +99,6 @@ class Ledger:
         self.n_segments = n_segments
         self._flow_table = np.zeros((len(FLOWS), days, N_COUNTRIES), dtype=np.float64)
         self._segment_table = np.zeros((len(SEGMENT_COUNTERS), n_segments), dtype=np.int64)
-        self._flows = {name: self._flow_table[i] for i, name in enumerate(FLOWS)}
-        self._segments = {name: self._segment_table[i] for i, name in enumerate(SEGMENT_COUNTERS)}
         # filed arrays, and for each its row: flow index × days + day (flows), counter index (segments)
         self._filed: list[np.ndarray] = []
         self._filed_rows: list[int] = []
@@ -111,13 +110,13 @@ class Ledger:
     def flows(self) -> dict[str, np.ndarray]:
         """Daily flows per (day, country), every event counted so far."""
         self._settle()
-        return self._flows
+        return {name: self._flow_table[i] for i, name in enumerate(FLOWS)}
 
     @property
     def segments(self) -> dict[str, np.ndarray]:
         """Counters per fence segment, every event counted so far."""
         self._settle()
-        return self._segments
+        return {name: self._segment_table[i] for i, name in enumerate(SEGMENT_COUNTERS)}
 
     def _settle(self) -> None:
         if self._filed:
@@ -154,7 +153,7 @@ class Ledger:
             self._filed_segment_rows.append(SEGMENT_INDEX[name])
 
     def add(self, name: str, day: int, country: int, amount: float = 1.0) -> None:
-        self._flows[name][day, country] += amount
+        self._flow_table[FLOW_INDEX[name], day, country] += amount
 
     def record(self, name: str, day: int, values: np.ndarray) -> None:
         self.stocks[name][day] = values

@@ -499,3 +499,21 @@ def test_patrol_homes_kept_while_nothing_changed_are_those_spread_anew(build_mod
         np.testing.assert_array_equal(force.home_x_km, homes)
     fence_km = model.ledger.stocks["fence_km"].sum(axis=1)
     assert kept and model.ledger.flows["fence_cuts"].sum() > 0 and fence_km[-1] > fence_km[0]
+
+
+def test_an_unpickled_ledger_reads_what_is_counted_into_its_own_tables():
+    """`flows` and `segments` are views of the ledger's tables made on each read, so a copy (pickled, unpickled)
+    reads the counts added straight into its own tables."""
+    import pickle
+
+    from sim.core.ledger import FLOW_INDEX, SEGMENT_INDEX, Ledger
+
+    ledger = Ledger(2, 5)
+    ledger.count("attempts", 0, np.array([1, 1, 2], dtype=np.int8))
+    copy = pickle.loads(pickle.dumps(ledger))
+    copy.flow_table[FLOW_INDEX["attempts"], 0, 2] += 1.0
+    copy.segment_table[SEGMENT_INDEX["breaches"], 3] += 1
+    copy.add("fence_cuts", 1, 1)
+    np.testing.assert_array_equal(copy.flows["attempts"][0], [0.0, 2.0, 2.0])
+    assert copy.segments["breaches"][3] == 1 and copy.flows["fence_cuts"][1, 1] == 1.0
+    np.testing.assert_array_equal(ledger.flows["attempts"][0], [0.0, 2.0, 1.0])
