@@ -21,6 +21,11 @@ from sim.config.timeline import Calendar, profile
 from sim.core.mesa_compat import release_grid
 
 NO_BARRIER = BARRIERS.index(Barrier.none.value)
+#: `Border.repair`'s next hour to look when no segment is damaged: never.
+NO_REPAIR_DUE = np.iinfo(np.int64).max
+#: `Border.repair`'s answer in an hour it skips: no segment repaired (read-only, shared).
+NONE_REPAIRED = np.empty(0, dtype=np.int64)
+NONE_REPAIRED.flags.writeable = False
 DAYS_PER_YEAR = 365.0
 
 
@@ -49,6 +54,9 @@ class Border:
         self.capex_eur_per_km = np.zeros(self.n)
         self.damage = np.zeros(self.n)
         self.t_repair_done = np.zeros(self.n, dtype=np.int64)
+        # no repair is due before this hour (<= the earliest repair clock of a damaged segment): `repair` skips
+        # the hours before it, nearly all of a season's
+        self._next_repair_hour = NO_REPAIR_DUE
         self.blocked_until = np.full(self.n, -1, dtype=np.int64)
         self.p_breach = np.zeros(self.n)
         self.p_detect = np.zeros(self.n)
@@ -220,14 +228,20 @@ class Border:
         self.damage[segment] = min(1.0, self.damage[segment] + damage)
         done = hour + int(np.ceil(self.bar_repair_hours[self.barrier[segment]]))
         self.t_repair_done[segment] = max(self.t_repair_done[segment], done)
+        self._next_repair_hour = min(self._next_repair_hour, done)
         self.refresh()
 
     def repair(self, hour: int) -> np.ndarray:
-        """Close the cuts whose repair clock has run out; returns the repaired segment ids."""
-        done = np.flatnonzero((self.damage > 0) & (self.t_repair_done <= hour))
+        """Close the cuts whose repair clock has run out; returns the repaired segment ids (int64)."""
+        if hour < self._next_repair_hour:  # nothing damaged, or no clock run out yet
+            return NONE_REPAIRED
+        damaged = self.damage > 0
+        done = np.flatnonzero(damaged & (self.t_repair_done <= hour))
         if done.size:
             self.damage[done] = 0.0
             self.refresh()
+            damaged[done] = False
+        self._next_repair_hour = int(self.t_repair_done[damaged].min()) if damaged.any() else NO_REPAIR_DUE
         return done
 
     def paint_patrols(self, patrol_x_km: np.ndarray) -> None:

@@ -15,7 +15,7 @@ from sim.config.enums import Country
 from sim.config.migrant import MigrantConfig
 from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
-from sim.core.ledger import Ledger
+from sim.core.ledger import Ledger, table_rows
 from sim.core.population import NEVER, Population
 from sim.core.states import MigrantState
 
@@ -26,6 +26,13 @@ APPROACHING, AT_FENCE, IN_EU, PUSHED_BACK = (
 CROSSED, ASYLUM, GAVE_UP, DIED = (
     int(s) for s in (MigrantState.CROSSED, MigrantState.ASYLUM, MigrantState.GAVE_UP, MigrantState.DIED)
 )
+
+
+#: The ledger rows `transitions.count_tries` counts into: flows attempts, breaches, barrier_breaches; segment
+#: counters attempts, breaches.
+TRY_ROWS = table_rows(("attempts", "breaches", "barrier_breaches"), ("attempts", "breaches"))
+#: The ledger rows `transitions.cross` counts into: flows crossings, barrier_escapes_seen; segment counter crossings.
+CROSS_ROWS = table_rows(("crossings", "barrier_escapes_seen"), ("crossings",))
 
 
 @dataclass
@@ -143,19 +150,20 @@ class Migrants:
             p.n_attempts,
             p.t_next,
         )
-        segs = p.segment[uids]
-        self._count("attempts", uids)
-        self.ledger.count_segments("attempts", segs)
-        self._count_breaches(uids[success], segs[success])
+        led = self.ledger
+        segs = transitions.count_tries(
+            uids,
+            success,
+            p.segment,
+            p.country,
+            b.barrier,
+            NO_BARRIER,
+            led.flow_table,
+            led.segment_table,
+            self.day,
+            TRY_ROWS,
+        )
         return Tries(uids, segs, success)
-
-    def _count_breaches(self, uids: np.ndarray, segs: np.ndarray) -> None:
-        """Count breaches through the fence (`transitions.try_once` moved the people through): `uids` at `segs`."""
-        if not uids.size:
-            return
-        self._count("breaches", uids)
-        self._count("barrier_breaches", uids[self.border.barrier[segs] != NO_BARRIER])
-        self.ledger.count_segments("breaches", segs)
 
     def switch_segment(self, uids: np.ndarray, hour: int, rng: np.random.Generator) -> None:
         """Walk to another segment of the same line, avoiding the ones remembered as failed when possible."""
@@ -198,37 +206,29 @@ class Migrants:
         )
         if not crossed.size:
             return crossed
-        # seen after a barrier breach and not caught: the 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
-        self._count(
-            "barrier_escapes_seen", crossed[p.observed[crossed] & (b.barrier[p.segment[crossed]] != NO_BARRIER)]
-        )
-        self._leave(crossed, CROSSED, hour, "crossings")
-        self.ledger.count_segments("crossings", p.segment[crossed])
-        return crossed
-
-    def push_back(self, uids: np.ndarray, hour: int, blocked: np.ndarray) -> None:
-        """Set down on the Belarusian side; rest, or be forced straight back where escorts block the way.
-        Those pushed back `max_pushbacks` times give up."""
-        if not uids.size:
-            return
-        p, cfg = self.people, self.cfg
-        worn_out = transitions.push_back(
-            uids,
-            blocked,
+        # counted as crossings, and those seen after a barrier breach and not caught as barrier_escapes_seen: the
+        # 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
+        led = self.ledger
+        transitions.cross(
+            crossed,
             hour,
-            cfg.rest_hours,
-            cfg.max_pushbacks,
-            PUSHED_BACK,
+            CROSSED,
+            NEVER,
             p.state,
-            p.n_pushbacks,
-            p.tracked,
-            p.y_km,
+            p.t_done,
             p.t_next,
-            p.held,
+            p.tracked,
+            p.observed,
+            p.segment,
+            b.barrier,
+            NO_BARRIER,
+            p.country,
+            led.flow_table,
+            led.segment_table,
+            self.day,
+            CROSS_ROWS,
         )
-        self._count("pushbacks", uids)
-        self._count("blocked_returns", uids[blocked])
-        self.give_up(worn_out, hour)
+        return crossed
 
     def return_to_fence(self, hour: int) -> None:
         """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""

@@ -9,6 +9,10 @@ against the numpy code it replaced.
 
 Random draws stay outside: `Migrants.try_fences` and `Interception.detect` draw from their streams, as before, and
 pass the draws in (one per person, in ascending uid order, as the numpy code drew them).
+
+The passes that end an hour's step (`count_tries`, `see_and_spot`, `resolve_catch`) also count what happened
+straight into the ledger's tables (`Ledger.flow_table`, `segment_table`): whole numbers, so the totals are those of
+filing the counts (`Ledger.count`), without a dozen small numpy calls an hour to select and file them.
 """
 
 from __future__ import annotations
@@ -130,6 +134,40 @@ def try_once(
 
 
 @compiled
+def count_tries(
+    uids: np.ndarray,
+    success: np.ndarray,
+    segment: np.ndarray,
+    country: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> np.ndarray:
+    """Count the hour's tries (`uids`, `success`: through the fence) straight into the ledger's tables
+    (`Ledger.flow_table` for `day`, `Ledger.segment_table`), at the rows `rows` gives (`TRY_ROWS`): attempts,
+    breaches, breaches of a segment with a barrier (flows, by country); attempts, breaches (by segment).
+
+    Returns the tries' segments (int64, in the order of `uids`)."""
+    segs = np.empty(uids.size, dtype=np.int64)
+    for i in range(uids.size):
+        uid = uids[i]
+        s = segment[uid]
+        c = country[uid]
+        segs[i] = s
+        flows[rows[0], day, c] += 1.0
+        segment_counts[rows[3], s] += 1
+        if success[i]:
+            flows[rows[1], day, c] += 1.0
+            segment_counts[rows[4], s] += 1
+            if barrier[s] != no_barrier:
+                flows[rows[2], day, c] += 1.0
+    return segs
+
+
+@compiled
 def walk_inland(
     active: np.ndarray,
     state: np.ndarray,
@@ -153,6 +191,42 @@ def walk_inland(
                 crossed[n] = uid
                 n += 1
     return crossed[:n]
+
+
+@compiled
+def cross(
+    crossed: np.ndarray,
+    hour: int,
+    crossed_state: int,
+    never: int,
+    state: np.ndarray,
+    t_done: np.ndarray,
+    t_next: np.ndarray,
+    tracked: np.ndarray,
+    observed: np.ndarray,
+    segment: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    country: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> None:
+    """The people who reached the interior line (`crossed`, uids) leave the system (`crossed_state`, done at `hour`,
+    no timer, untracked), counted straight into the ledger's tables (`Ledger.flow_table` for `day`,
+    `Ledger.segment_table`) at the rows `rows` gives (`CROSS_ROWS`): flows crossings, barrier_escapes_seen (seen
+    after breaching a segment with a barrier and not caught: observed), by country; crossings by segment."""
+    for uid in crossed:
+        s, c = segment[uid], country[uid]
+        if observed[uid] and barrier[s] != no_barrier:
+            flows[rows[1], day, c] += 1.0
+        state[uid] = crossed_state
+        t_done[uid] = hour
+        t_next[uid] = never
+        tracked[uid] = False
+        flows[rows[0], day, c] += 1.0
+        segment_counts[rows[2], s] += 1
 
 
 @compiled
@@ -202,6 +276,84 @@ def see_tries(
                 stopped[n_stopped] = uid
                 n_stopped += 1
     return seen[:n_seen], turned_back[:n_turned_back], stopped[:n_stopped], breached[:n_breached]
+
+
+@compiled
+def see_and_spot(
+    tried: np.ndarray,
+    tried_segments: np.ndarray,
+    success: np.ndarray,
+    try_draws: np.ndarray,
+    untracked: np.ndarray,
+    spot_draws: np.ndarray,
+    inside: np.ndarray,
+    p_detect: np.ndarray,
+    p_sight: np.ndarray,
+    segment: np.ndarray,
+    country: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    observed: np.ndarray,
+    recent_breaches: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hour's detection: tries at the line seen or not (`see_tries`, draws `try_draws`, one per try), people
+    inside nobody tracks spotted by patrols in sight (`untracked`, a draw each in `spot_draws`, spotted when below
+    `p_sight` of their segment: tracked and observed from now), and what it counts.
+
+    Counts are added straight into the ledger's tables (`Ledger.flow_table` for `day`, shape (n_flows, days,
+    n_countries); `Ledger.segment_table`, shape (n_counters, n_segments)), one per person, at the rows `rows`
+    gives (`DETECT_ROWS`): the tries seen, failed and seen, met by patrols, and everyone found (seen at the line or
+    spotted) by country; those met by patrols and everyone found by segment. Breaches seen are added to the
+    patrols' `recent_breaches` per segment once (a whole count per segment, as `bincount` then `+=` added them).
+
+    Returns the people found this hour whom the pursuit cannot lose yet (the breaches seen, then the spotted;
+    uids), and the people `inside` (the EU zone, ascending) now tracked.
+    """
+    seen, turned_back, stopped, breached = see_tries(
+        tried, tried_segments, success, try_draws, p_detect, p_sight, tracked, breach_seen, observed
+    )
+    found = np.empty(breached.size + untracked.size, dtype=np.int64)
+    found[: breached.size] = breached
+    n_found = breached.size
+    for i in range(untracked.size):
+        uid = untracked[i]
+        if spot_draws[i] < p_sight[segment[uid]]:
+            tracked[uid] = True
+            observed[uid] = True
+            found[n_found] = uid
+            n_found += 1
+    spotted = found[breached.size : n_found]
+    for uid in seen:
+        flows[rows[0], day, country[uid]] += 1.0
+    for uid in turned_back:
+        flows[rows[1], day, country[uid]] += 1.0
+    for uid in stopped:
+        flows[rows[2], day, country[uid]] += 1.0
+        segment_counts[rows[4], segment[uid]] += 1
+    for group in (seen, spotted):
+        for uid in group:
+            flows[rows[3], day, country[uid]] += 1.0
+            segment_counts[rows[5], segment[uid]] += 1
+    if breached.size:
+        per_segment = np.zeros(recent_breaches.size, dtype=np.int64)
+        for uid in breached:
+            per_segment[segment[uid]] += 1
+        for uid in breached:
+            s = segment[uid]
+            if per_segment[s]:
+                recent_breaches[s] += per_segment[s]
+                per_segment[s] = 0
+    now_tracked = np.empty(inside.size, dtype=np.int64)
+    n = 0
+    for uid in inside:
+        if tracked[uid]:
+            now_tracked[n] = uid
+            n += 1
+    return found[:n_found], now_tracked[:n]
 
 
 @compiled
@@ -258,3 +410,96 @@ def push_back(
             worn_out[n] = uid
             n += 1
     return worn_out[:n]
+
+
+@compiled
+def resolve_catch(
+    uids: np.ndarray,
+    segments: np.ndarray,
+    draws: np.ndarray,
+    share: np.ndarray,
+    blocked_until: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    hour: int,
+    rest_hours: int,
+    max_pushbacks: int,
+    never: int,
+    pushed_back: int,
+    asylum: int,
+    gave_up: int,
+    state: np.ndarray,
+    country: np.ndarray,
+    n_pushbacks: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    y_km: np.ndarray,
+    t_next: np.ndarray,
+    t_done: np.ndarray,
+    held: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+) -> None:
+    """What becomes of the people apprehended this hour (`uids`, taken at `segments`, one uniform `draws` each):
+    pushed back when the draw is below their country's pushback `share` today, else they claim asylum (they leave
+    the system: `asylum`, done at `hour`, no timer, untracked).
+
+    The pushed back are set down on the Belarusian side (`push_back`: straight back to the fence next hour where
+    escorts block the segment, `blocked_until` > hour); those pushed back `max_pushbacks` times and not held by
+    Belarus give up (they leave the system as `gave_up`).
+
+    Counts go straight into the ledger's tables (`Ledger.flow_table` for `day`, `Ledger.segment_table`) at the
+    rows `rows` gives (`CATCH_ROWS`): flows apprehensions, apprehended_unseen (breach not seen),
+    barrier_apprehensions (caught at a segment with a barrier), pushbacks, blocked_returns, gave_up,
+    asylum_claims (by country); segment counters apprehensions, pushbacks.
+    """
+    pushed = np.empty(uids.size, dtype=np.int64)
+    blocked = np.empty(uids.size, dtype=np.bool_)
+    n_pushed = 0
+    for i in range(uids.size):
+        uid, s = uids[i], segments[i]
+        c = country[uid]
+        flows[rows[0], day, c] += 1.0
+        if not breach_seen[uid]:
+            flows[rows[1], day, c] += 1.0
+        if barrier[s] != no_barrier:
+            flows[rows[2], day, c] += 1.0
+        segment_counts[rows[7], s] += 1
+        if draws[i] < share[c]:
+            pushed[n_pushed] = uid
+            blocked[n_pushed] = blocked_until[s] > hour
+            n_pushed += 1
+            segment_counts[rows[8], s] += 1
+        else:
+            state[uid] = asylum
+            t_done[uid] = hour
+            t_next[uid] = never
+            tracked[uid] = False
+            flows[rows[6], day, c] += 1.0
+    worn_out = push_back(
+        pushed[:n_pushed],
+        blocked[:n_pushed],
+        hour,
+        rest_hours,
+        max_pushbacks,
+        pushed_back,
+        state,
+        n_pushbacks,
+        tracked,
+        y_km,
+        t_next,
+        held,
+    )
+    for i in range(n_pushed):
+        c = country[pushed[i]]
+        flows[rows[3], day, c] += 1.0
+        if blocked[i]:
+            flows[rows[4], day, c] += 1.0
+    for uid in worn_out:
+        state[uid] = gave_up
+        t_done[uid] = hour
+        t_next[uid] = never
+        tracked[uid] = False
+        flows[rows[5], day, country[uid]] += 1.0

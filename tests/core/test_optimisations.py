@@ -393,3 +393,127 @@ def test_filed_counts_add_up_to_counting_one_call_at_a_time():
     np.testing.assert_array_equal(ledger.segments["breaches"], segments)
     assert ledger.flows["fence_cuts"][:, 1].sum() == 300
     assert flows.sum() > 0 and segments.sum() > 0
+
+
+def test_filed_counts_of_many_counters_and_days_add_up_with_counts_added_straight_into_the_tables():
+    """Filed counts of many flows, days and segment counters are added up in one `np.add.at` each; compiled code
+    adds counts straight into `flow_table` and `segment_table` meanwhile: the totals are those of adding each
+    count at once (whole numbers: compared exactly)."""
+    from sim.core.ledger import FLOW_INDEX, FLOWS, N_COUNTRIES, SEGMENT_COUNTERS, SEGMENT_INDEX, Ledger
+
+    rng = np.random.default_rng(6)
+    days, n_segments = 5, 11
+    ledger = Ledger(days, n_segments)
+    flows = {name: np.zeros((days, N_COUNTRIES)) for name in FLOWS}
+    segments = {name: np.zeros(n_segments, dtype=np.int64) for name in SEGMENT_COUNTERS}
+    for call in range(400):
+        name, day = str(rng.choice(FLOWS[:-1])), int(rng.integers(days))
+        countries = rng.integers(0, N_COUNTRIES, rng.integers(0, 6)).astype(np.int8)
+        ledger.count(name, day, countries)
+        flows[name][day] += np.bincount(countries, minlength=N_COUNTRIES)
+        counter = str(rng.choice(SEGMENT_COUNTERS))
+        where = rng.integers(0, n_segments, rng.integers(0, 6))
+        ledger.count_segments(counter, where)
+        segments[counter] += np.bincount(where, minlength=n_segments)
+        ledger.flow_table[FLOW_INDEX["detections"], day, 1] += 1.0  # as the compiled passes count
+        flows["detections"][day, 1] += 1.0
+        ledger.segment_table[SEGMENT_INDEX["crossings"], call % n_segments] += 1
+        segments["crossings"][call % n_segments] += 1
+        if call % 50 == 0:  # reads in between settle what was filed so far
+            for name in FLOWS:
+                np.testing.assert_array_equal(ledger.flows[name], flows[name], err_msg=name)
+    for name in FLOWS:
+        np.testing.assert_array_equal(ledger.flows[name], flows[name], err_msg=name)
+    for name in SEGMENT_COUNTERS:
+        np.testing.assert_array_equal(ledger.segments[name], segments[name], err_msg=name)
+
+
+def test_exposures_daily_chance_per_segment_is_the_hourly_one_per_person(build_model):
+    """Deaths look up a chance per segment worked out once a day; it is the numpy formula each hour applied to each
+    person's segment, to the bit (elementwise arithmetic)."""
+    model = build_model("days=200")
+    exposure, b = model.exposure, model.border
+    rng = np.random.default_rng(9)
+    for day in (0, 60, 120, 199):
+        segments = rng.integers(0, b.n, 500)
+        hourly = exposure.hazard_per_day[day] * b.exposure_factor[segments] / 24
+        np.testing.assert_array_equal(exposure.p_die(day)[segments], -np.expm1(-hourly))
+    assert exposure.hazard_per_day[199] != exposure.hazard_per_day[0]  # a cold month in between
+
+
+def test_repairs_skipped_before_the_next_repair_clock_miss_none(build_model):
+    """`Border.repair` skips hours before the earliest repair clock; with cuts on many segments at many hours it
+    repairs the same segments at the same hours as looking every hour."""
+    from sim.core.border import NO_BARRIER
+
+    model = build_model("days=2", "fence=steel_wall")
+    b = model.border
+    rng = np.random.default_rng(10)
+    fenced = np.flatnonzero(b.barrier != NO_BARRIER)[:30]
+    repaired = 0
+    for hour in range(400):
+        if rng.random() < 0.1:
+            b.cut(int(rng.choice(fenced)), 0.4, hour)
+        expected = np.flatnonzero((b.damage > 0) & (b.t_repair_done <= hour))
+        np.testing.assert_array_equal(b.repair(hour), expected, err_msg=f"hour {hour}")
+        assert not ((b.damage > 0) & (b.t_repair_done <= hour)).any()
+        repaired += expected.size
+    assert repaired > 5
+
+
+def test_escort_units_with_nothing_to_do_are_skipped_without_changing_anything(build_model):
+    """`move_escorts` calls only the units with something to do; calling every unit's `step`, as before, gives
+    the same run."""
+    from sim.core.model import BorderModel
+
+    def every_unit(model: BorderModel) -> None:
+        model.massing.arrive(model)
+        order = list(range(len(model.escorts)))
+        model.rng_escorts.shuffle(order)
+        for i in order:
+            model.escorts[i].step()
+
+    fast, every = build_model("days=12"), build_model("days=12")
+    every.move_escorts = lambda: every_unit(every)
+    fast.run(progress=False)
+    every.run(progress=False)
+    for name, flow in every.ledger.flows.items():
+        np.testing.assert_array_equal(fast.ledger.flows[name], flow, err_msg=name)
+    assert every.ledger.flows["arrivals"].sum() > 0 and every.migrants.groups > 5
+
+
+def test_patrol_homes_kept_while_nothing_changed_are_those_spread_anew(build_model):
+    """`redeploy` keeps the homes when the patrols, the fence's rate arrays and the homes are as it last spread
+    them; spreading them anew every day, as before, gives the same homes (the fence goes up and is cut meanwhile)."""
+    model = build_model("start_date=2021-09-01", "days=40", "escort.p_cut=1")
+    force = model.guards
+    kept = 0
+    for _ in range(40):
+        for _ in range(24):
+            model.step()
+        homes = force.home_x_km.copy()
+        kept += all(force._spread.get(c) is not None for c in EU_COUNTRIES)
+        force._spread.clear()
+        for c in EU_COUNTRIES:
+            force.redeploy(c)
+        np.testing.assert_array_equal(force.home_x_km, homes)
+    fence_km = model.ledger.stocks["fence_km"].sum(axis=1)
+    assert kept and model.ledger.flows["fence_cuts"].sum() > 0 and fence_km[-1] > fence_km[0]
+
+
+def test_an_unpickled_ledger_reads_what_is_counted_into_its_own_tables():
+    """`flows` and `segments` are views of the ledger's tables made on each read, so a copy (pickled, unpickled)
+    reads the counts added straight into its own tables."""
+    import pickle
+
+    from sim.core.ledger import FLOW_INDEX, SEGMENT_INDEX, Ledger
+
+    ledger = Ledger(2, 5)
+    ledger.count("attempts", 0, np.array([1, 1, 2], dtype=np.int8))
+    copy = pickle.loads(pickle.dumps(ledger))
+    copy.flow_table[FLOW_INDEX["attempts"], 0, 2] += 1.0
+    copy.segment_table[SEGMENT_INDEX["breaches"], 3] += 1
+    copy.add("fence_cuts", 1, 1)
+    np.testing.assert_array_equal(copy.flows["attempts"][0], [0.0, 2.0, 2.0])
+    assert copy.segments["breaches"][3] == 1 and copy.flows["fence_cuts"][1, 1] == 1.0
+    np.testing.assert_array_equal(ledger.flows["attempts"][0], [0.0, 2.0, 1.0])

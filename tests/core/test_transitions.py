@@ -15,8 +15,23 @@ import pytest
 from tolerance import assert_same_values
 
 from sim.core import transitions
+from sim.core.border import NO_BARRIER
 from sim.core.guards import catch
-from sim.core.migrants import APPROACHING, AT_FENCE, CROSSED, IN_EU, PUSHED_BACK
+from sim.core.guards.force import HANDLING, PATROLLING, RESPONDING, miss_powers
+from sim.core.guards.interception import CATCH_ROWS, DETECT_ROWS
+from sim.core.ledger import Ledger, table_rows
+from sim.core.migrants import (
+    APPROACHING,
+    ASYLUM,
+    AT_FENCE,
+    CROSS_ROWS,
+    CROSSED,
+    GAVE_UP,
+    IN_EU,
+    PUSHED_BACK,
+    TRY_ROWS,
+)
+from sim.core.population import NEVER
 
 N, N_SEGMENTS, HOUR = 600, 40, 500
 STATES = np.array([APPROACHING, AT_FENCE, IN_EU, PUSHED_BACK, CROSSED], dtype=np.int8)
@@ -40,6 +55,7 @@ def people(seed: int) -> dict[str, np.ndarray]:
         "breach_seen": rng.random(N) < 0.3,
         "observed": rng.random(N) < 0.3,
         "held": rng.random(N) < 0.2,
+        "t_done": np.full(N, -1, dtype=np.int64),
     }
 
 
@@ -277,3 +293,313 @@ def test_apprehension_takes_the_first_in_line_up_to_capacity_as_numpy_did(seed, 
     assert 0 < np.count_nonzero(caught) < caught.size
     assert_same_values(taken[0], sorted_uids[caught], err_msg="taken")
     assert_same_values(taken[1], sorted_segs[caught], err_msg="their segments")
+
+
+# --- compiled passes that count straight into the ledger's tables (`Ledger.flow_table`, `segment_table`) ----------
+
+
+DAYS, DAY = 3, 1
+
+
+def ledger_tables() -> tuple[Ledger, Ledger]:
+    """Two empty ledgers: one for the compiled pass, one for the numpy code it replaced (`Ledger.count`)."""
+    return Ledger(DAYS, N_SEGMENTS), Ledger(DAYS, N_SEGMENTS)
+
+
+def same_books(actual: Ledger, expected: Ledger) -> None:
+    """Every flow and segment counter equal: whole numbers, so exactly."""
+    for name, flow in expected.flows.items():
+        np.testing.assert_array_equal(actual.flows[name], flow, err_msg=name)
+    for name, counts in expected.segments.items():
+        np.testing.assert_array_equal(actual.segments[name], counts, err_msg=name)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_detection_sees_spots_and_counts_as_numpy_did(seed):
+    rng = np.random.default_rng(600 + seed)
+    p, q = people(seed), people(seed)
+    tried = due(p, AT_FENCE)
+    success = rng.random(tried.size) < 0.5
+    a = p["active"]
+    inside = a[p["state"][a] == IN_EU]
+    untracked = inside[~p["tracked"][inside]]
+    try_draws, spot_draws = rng.random(tried.size), rng.random(untracked.size)
+    p_detect, p_sight = rng.uniform(0.0, 0.6, N_SEGMENTS), rng.uniform(0.0, 0.6, N_SEGMENTS)
+    recent = rng.uniform(0.0, 3.0, N_SEGMENTS)
+    expected_recent = recent.copy()
+    books, want = ledger_tables()
+    # the numpy code it replaced (`Interception.detect`, with `see_tries` as it is)
+    seen, turned_back, stopped, breached = transitions.see_tries(
+        tried, q["segment"][tried], success, try_draws, p_detect, p_sight, q["tracked"], q["breach_seen"], q["observed"]
+    )
+    want.count("detected_attempts", DAY, q["country"][seen])
+    want.count("turned_back_at_line", DAY, q["country"][turned_back])
+    want.count("stopped_at_line", DAY, q["country"][stopped])
+    want.count_segments("stopped_at_line", q["segment"][stopped])
+    expected_recent += np.bincount(q["segment"][breached], minlength=N_SEGMENTS)
+    spotted = untracked[spot_draws < p_sight[q["segment"][untracked]]]
+    q["tracked"][spotted] = True
+    q["observed"][spotted] = True
+    found = np.concatenate([seen, spotted])
+    want.count("detections", DAY, q["country"][found])
+    want.count_segments("detections", q["segment"][found])
+    got_found, got_tracked = transitions.see_and_spot(
+        tried,
+        p["segment"][tried],
+        success,
+        try_draws,
+        untracked,
+        spot_draws,
+        inside,
+        p_detect,
+        p_sight,
+        p["segment"],
+        p["country"],
+        p["tracked"],
+        p["breach_seen"],
+        p["observed"],
+        recent,
+        books.flow_table,
+        books.segment_table,
+        DAY,
+        DETECT_ROWS,
+    )
+    assert breached.size and spotted.size and stopped.size
+    assert_same_values(got_found, np.concatenate([breached, spotted]), err_msg="found")
+    assert_same_values(got_tracked, inside[q["tracked"][inside]], err_msg="tracked inside")
+    assert_same_values(recent, expected_recent, err_msg="recent breaches")
+    same_people(p, q)
+    same_books(books, want)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_tries_are_counted_as_numpy_did(seed):
+    rng = np.random.default_rng(700 + seed)
+    p = people(seed)
+    uids = due(p, AT_FENCE)
+    success = rng.random(uids.size) < 0.5
+    barrier = rng.integers(0, 3, N_SEGMENTS).astype(np.int8)
+    books, want = ledger_tables()
+    # the numpy code it replaced (`Migrants.try_fences`)
+    segs = p["segment"][uids]
+    want.count("attempts", DAY, p["country"][uids])
+    want.count_segments("attempts", segs)
+    through, through_segs = uids[success], segs[success]
+    want.count("breaches", DAY, p["country"][through])
+    want.count("barrier_breaches", DAY, p["country"][through[barrier[through_segs] != NO_BARRIER]])
+    want.count_segments("breaches", through_segs)
+    got = transitions.count_tries(
+        uids,
+        success,
+        p["segment"],
+        p["country"],
+        barrier,
+        NO_BARRIER,
+        books.flow_table,
+        books.segment_table,
+        DAY,
+        TRY_ROWS,
+    )
+    assert_same_values(got, segs, err_msg="segments")
+    assert want.flows["barrier_breaches"].sum() > 0
+    same_books(books, want)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_catch_is_pushed_back_or_claims_asylum_and_counted_as_numpy_did(seed):
+    rng = np.random.default_rng(800 + seed)
+    p, q = people(seed), people(seed)
+    uids = rng.permutation(p["active"])[:150]  # apprehension's order, not ascending
+    segs = p["segment"][uids]
+    draws = rng.random(uids.size)
+    share = np.array([0.0, 0.7, 0.4])  # by country
+    blocked_until = HOUR + rng.integers(-3, 3, N_SEGMENTS)
+    barrier = rng.integers(0, 3, N_SEGMENTS).astype(np.int8)
+    rest_hours, max_pushbacks = 24, 6
+    books, want = ledger_tables()
+    # the numpy code it replaced (`Interception.apprehend`, `Migrants.push_back`, `claim_asylum`, `give_up`)
+    country = q["country"][uids]
+    want.count("apprehensions", DAY, country)
+    want.count("apprehended_unseen", DAY, country[~q["breach_seen"][uids]])
+    want.count_segments("apprehensions", segs)
+    want.count("barrier_apprehensions", DAY, country[barrier[segs] != NO_BARRIER])
+    push = draws < share[country]
+    want.count_segments("pushbacks", segs[push])
+    blocked = blocked_until[segs[push]] > HOUR
+    pushed = uids[push]
+    q["state"][pushed] = PUSHED_BACK
+    q["n_pushbacks"][pushed] += 1
+    q["tracked"][pushed] = False
+    q["y_km"][pushed] = -0.5
+    q["t_next"][pushed] = np.where(blocked, HOUR + 1, HOUR + 1 + rest_hours)
+    worn_out = pushed[(q["n_pushbacks"][pushed] >= max_pushbacks) & ~q["held"][pushed]]
+    want.count("pushbacks", DAY, q["country"][pushed])
+    want.count("blocked_returns", DAY, q["country"][pushed[blocked]])
+    for leaving, state, counter in ((worn_out, GAVE_UP, "gave_up"), (uids[~push], ASYLUM, "asylum_claims")):
+        q["state"][leaving] = state
+        q["t_done"][leaving] = HOUR
+        q["t_next"][leaving] = NEVER
+        q["tracked"][leaving] = False
+        want.count(counter, DAY, q["country"][leaving])
+    transitions.resolve_catch(
+        uids,
+        segs,
+        draws,
+        share,
+        blocked_until,
+        barrier,
+        NO_BARRIER,
+        HOUR,
+        rest_hours,
+        max_pushbacks,
+        NEVER,
+        PUSHED_BACK,
+        ASYLUM,
+        GAVE_UP,
+        p["state"],
+        p["country"],
+        p["n_pushbacks"],
+        p["tracked"],
+        p["breach_seen"],
+        p["y_km"],
+        p["t_next"],
+        p["t_done"],
+        p["held"],
+        books.flow_table,
+        books.segment_table,
+        DAY,
+        CATCH_ROWS,
+    )
+    assert worn_out.size and (~push).any() and blocked.any()
+    same_people(p, q)
+    same_books(books, want)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_pursuits_are_lost_as_numpy_did(seed):
+    rng = np.random.default_rng(900 + seed)
+    p = people(seed)
+    n_patrols = 300
+    state = rng.choice([PATROLLING, RESPONDING, HANDLING], n_patrols, p=[0.3, 0.6, 0.1]).astype(np.int8)
+    t_arrive = HOUR + rng.integers(-2, 2, n_patrols)
+    target = rng.integers(0, N_SEGMENTS // 4, n_patrols) * 4  # crowds of responders on a few segments
+    hunted = p["active"][p["tracked"][p["active"]]]
+    held = hunted[np.arange(hunted.size) % 7 != 0]  # less those found this hour
+    draws = rng.random(held.size)
+    lose_factor = rng.uniform(0.5, 2.0, N_SEGMENTS)
+    lose_per_hour, lose_hold = 0.6, 0.9
+    hold_powers = lose_hold ** np.arange(n_patrols + 1)
+    # the numpy code it replaced (`Interception.lose_contact`, `GuardForce.responders_at`)
+    arrived = (state == RESPONDING) & (t_arrive <= HOUR)
+    responders = np.bincount(target[arrived], minlength=N_SEGMENTS)[p["segment"][held]]
+    segs = p["segment"][held]
+    p_lose = np.minimum(1.0, lose_per_hour * lose_factor[segs] * lose_hold**responders)
+    lost = held[draws < p_lose]
+    books, want = ledger_tables()
+    want.count("lost_contact", DAY, p["country"][lost])
+    tracked = p["tracked"].copy()
+    tracked[lost] = False
+    got = catch.lose_contact(
+        hunted,
+        held,
+        draws,
+        p["segment"],
+        lose_factor,
+        lose_per_hour,
+        hold_powers,
+        state,
+        t_arrive,
+        target,
+        HOUR,
+        RESPONDING,
+        p["tracked"],
+        p["country"],
+        books.flow_table,
+        DAY,
+        int(table_rows(("lost_contact",))[0]),
+    )
+    assert 0 < lost.size < held.size and responders.max() > 1
+    assert_same_values(got, hunted[tracked[hunted]], err_msg="still hunted")
+    assert_same_values(p["tracked"], tracked, err_msg="tracked")
+    same_books(books, want)
+
+
+@pytest.mark.parametrize("length", [1, 7, 8, 9, 40, 1097])
+def test_looked_up_powers_are_numpys_powers_to_the_bit(length):
+    """The sight and loss chances look up powers made once by numpy's power (`miss_powers`, `lose_hold ** k`) where
+    the hour raised to them: the lookup must give numpy's hourly value bit for bit, whatever the array's length
+    (numpy's SIMD power works lane by lane, so a value does not depend on its neighbours)."""
+    rng = np.random.default_rng(length)
+    p_miss = rng.uniform(0.0, 1.0, length)
+    table = miss_powers(p_miss, 64)
+    for _ in range(5):
+        n_near = rng.integers(0, 64, length)
+        np.testing.assert_array_equal(table[n_near, np.arange(length)], p_miss**n_near)
+        np.testing.assert_array_equal((0.9 ** np.arange(64))[n_near], 0.9**n_near)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_taking_the_eligible_is_filtering_then_first_in_line_then_take_in(seed):
+    rng = np.random.default_rng(1000 + seed)
+    p = people(seed)
+    n_patrols, handling, busy_until, capacity = 200, 3, HOUR + 5, 2
+    target = rng.integers(0, N_SEGMENTS, n_patrols)
+    state = np.full(n_patrols, RESPONDING, dtype=np.int8)
+    arrived = np.flatnonzero(rng.random(n_patrols) < 0.7)
+    per_segment = np.bincount(target[arrived], minlength=N_SEGMENTS)
+    candidates, segs = catch.within_capacity(rng.permutation(p["active"]), p["segment"], per_segment)
+    eligible = rng.random(candidates.size) < 0.6
+    keys = rng.random(np.count_nonzero(eligible))
+    # the code it replaced (`GuardForce.apprehend`): numpy's filter, then the two compiled steps
+    want_state, want_busy = state.copy(), np.zeros(n_patrols, dtype=np.int64)
+    want = catch.first_in_line(candidates[eligible], segs[eligible], keys, per_segment, capacity)
+    catch.take_in(arrived, want[1], target, want_state, want_busy, capacity, handling, busy_until, N_SEGMENTS)
+    busy = np.zeros(n_patrols, dtype=np.int64)
+    got = catch.take(
+        candidates, segs, eligible, keys, per_segment, arrived, target, state, busy, capacity, handling, busy_until
+    )
+    assert 0 < want[0].size < np.count_nonzero(eligible)
+    for g, e, name in zip(got, want, ("taken", "their segments"), strict=True):
+        assert_same_values(g, e, err_msg=name)
+    assert_same_values(state, want_state, err_msg="state")
+    assert_same_values(busy, want_busy, err_msg="busy until")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_crossings_leave_and_are_counted_as_numpy_did(seed):
+    rng = np.random.default_rng(1100 + seed)
+    p, q = people(seed), people(seed)
+    crossed = due(p, IN_EU)
+    barrier = rng.integers(0, 3, N_SEGMENTS).astype(np.int8)
+    books, want = ledger_tables()
+    # the numpy code it replaced (`Migrants.walk_inside`, `_leave`)
+    seen = crossed[q["observed"][crossed] & (barrier[q["segment"][crossed]] != NO_BARRIER)]
+    want.count("barrier_escapes_seen", DAY, q["country"][seen])
+    q["state"][crossed] = CROSSED
+    q["t_done"][crossed] = HOUR
+    q["t_next"][crossed] = NEVER
+    q["tracked"][crossed] = False
+    want.count("crossings", DAY, q["country"][crossed])
+    want.count_segments("crossings", q["segment"][crossed])
+    transitions.cross(
+        crossed,
+        HOUR,
+        CROSSED,
+        NEVER,
+        p["state"],
+        p["t_done"],
+        p["t_next"],
+        p["tracked"],
+        p["observed"],
+        p["segment"],
+        barrier,
+        NO_BARRIER,
+        p["country"],
+        books.flow_table,
+        books.segment_table,
+        DAY,
+        CROSS_ROWS,
+    )
+    assert 0 < seen.size < crossed.size
+    same_people(p, q)
+    same_books(books, want)

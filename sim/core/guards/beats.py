@@ -29,9 +29,10 @@ def end_tasks(
     responding: int,
     diverted: int,
     handling: int,
-) -> None:
+) -> int:
     """Sent patrols whose arrival hour has come reach their segment's centre; patrols whose task is over are free
-    again where they are."""
+    again where they are. Returns how many patrols are free afterwards (the hour's beat steps to draw)."""
+    n_free = 0
     for row in range(state.size):
         s = state[row]
         sent = s in (responding, diverted)
@@ -40,6 +41,9 @@ def end_tasks(
         if (sent or s == handling) and t_busy_until[row] <= hour:
             state[row] = free
             target[row] = -1
+        if state[row] == free:
+            n_free += 1
+    return n_free
 
 
 @compiled
@@ -101,9 +105,13 @@ class SightIndex:
 
 
 @compiled
-def patrols_in_reach(
+def sight_chances(
+    state: np.ndarray,
+    t_arrive: np.ndarray,
+    hour: int,
+    free: int,
+    responding: int,
     x_km: np.ndarray,
-    keeps_watch: np.ndarray,
     country: np.ndarray,
     segment_country: np.ndarray,
     lo_km: np.ndarray,
@@ -111,12 +119,24 @@ def patrols_in_reach(
     first_km: float,
     bin_ptr: np.ndarray,
     bin_segments: np.ndarray,
-) -> np.ndarray:
-    """Per segment, the watching patrols of its own country with lo_km <= x <= hi_km (see `SightIndex`)."""
-    n_near = np.zeros(lo_km.size, dtype=np.int64)
+    miss_powers: np.ndarray,
+    n_near: np.ndarray,
+    p_sight: np.ndarray,
+) -> int:
+    """Who keeps watch (as `watching`) and how many of them are in reach of each segment (the watching patrols of
+    its own country with lo_km <= x <= hi_km, through `SightIndex`'s bins), in one pass; then each segment's chance
+    that its patrols in reach see a person: p_sight[s] = 1 - miss_powers[n_near[s], s], where `miss_powers`
+    (shape (k_max, n_segments)) holds numpy's powers p_miss ** k (`GuardForce`), so the chances are numpy's
+    `1 - p_miss ** n_near` to the bit.
+
+    Fills `n_near` (int64) and `p_sight` (float64), both shape (n_segments,); a segment with k_max or more
+    patrols in reach gets NaN in `p_sight`. Returns how many such segments there are (the caller works them out).
+    """
+    n_near[:] = 0
     n_bins = bin_ptr.size - 1
     for row in range(x_km.size):
-        if not keeps_watch[row]:
+        s_row = state[row]
+        if not (s_row == free or (s_row == responding and t_arrive[row] <= hour)):
             continue
         x = x_km[row]
         b = int(np.floor(x - first_km))
@@ -126,4 +146,13 @@ def patrols_in_reach(
             s = bin_segments[i]
             if segment_country[s] == country[row] and lo_km[s] <= x <= hi_km[s]:
                 n_near[s] += 1
-    return n_near
+    k_max = miss_powers.shape[0]
+    beyond = 0
+    for s in range(n_near.size):
+        k = n_near[s]
+        if k < k_max:
+            p_sight[s] = 1.0 - miss_powers[k, s]
+        else:
+            p_sight[s] = np.nan
+            beyond += 1
+    return beyond

@@ -1,10 +1,12 @@
-"""Responders at their segments, compiled: how many can take people in this hour, and who leaves with a catch.
+"""Responders at their segments, compiled: how many can take people in this hour, who is taken and who leaves
+with a catch, and which pursuits are lost.
 
-Why compiled: both run every hour over all ~2,000 patrols; as numpy they were a dozen calls on small arrays
+Why compiled: these run every hour over all ~2,000 patrols; as numpy they were a dozen calls on small arrays
 (a stable sort among them), each paying numpy's fixed cost. The random part of apprehension (who is eligible, in
-which order) stays in `GuardForce.apprehend`, drawn from the guards' stream as before.
-`tests/core/test_optimisations.py` checks `arrived_responders` and `take_in` against the numpy code they replaced,
-`tests/core/test_transitions.py` checks `within_capacity` and `first_in_line`.
+which order) and of losing contact stays in `GuardForce.apprehend` and `Interception.lose_contact`, drawn from the
+guards' stream as before and handed in. `tests/core/test_optimisations.py` checks `arrived_responders` and
+`take_in` against the numpy code they replaced, `tests/core/test_transitions.py` checks `within_capacity`,
+`first_in_line`, `take` and `lose_contact`.
 """
 
 from __future__ import annotations
@@ -95,3 +97,88 @@ def first_in_line(
             taken_segs[n] = s
             n += 1
     return taken[:n], taken_segs[:n]
+
+
+@compiled
+def take(
+    candidates: np.ndarray,
+    segs: np.ndarray,
+    eligible: np.ndarray,
+    keys: np.ndarray,
+    per_segment: np.ndarray,
+    arrived: np.ndarray,
+    target: np.ndarray,
+    state: np.ndarray,
+    t_busy_until: np.ndarray,
+    capacity_per_hour: int,
+    handling: int,
+    busy_until: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `eligible` candidates (`candidates` at `segs`, a flag each), in their order, with one random `keys` each
+    are taken at each segment up to its responders' capacity (`first_in_line`); then as many arrived responders as
+    the catch needs leave to handle it (`take_in`). Returns the people taken and their segments."""
+    kept = np.empty(keys.size, dtype=np.int64)
+    kept_segs = np.empty(keys.size, dtype=np.int64)
+    n = 0
+    for i in range(candidates.size):
+        if eligible[i]:
+            kept[n] = candidates[i]
+            kept_segs[n] = segs[i]
+            n += 1
+    taken, taken_segs = first_in_line(kept, kept_segs, keys, per_segment, capacity_per_hour)
+    take_in(arrived, taken_segs, target, state, t_busy_until, capacity_per_hour, handling, busy_until, per_segment.size)
+    return taken, taken_segs
+
+
+@compiled
+def lose_contact(
+    hunted: np.ndarray,
+    held: np.ndarray,
+    draws: np.ndarray,
+    segment: np.ndarray,
+    lose_factor: np.ndarray,
+    lose_per_hour: float,
+    hold_powers: np.ndarray,
+    state: np.ndarray,
+    t_arrive: np.ndarray,
+    target: np.ndarray,
+    hour: int,
+    responding: int,
+    tracked: np.ndarray,
+    country: np.ndarray,
+    flows: np.ndarray,
+    day: int,
+    row: int,
+) -> np.ndarray:
+    """Which of the `held` people (uids, one uniform `draws` each, in that order; a subset of `hunted`) the pursuit
+    loses this hour:
+
+        p_lose = min(1, lose_per_hour × lose_factor[segment] × lose_hold ^ (responders arrived at the segment))
+
+    with the responders counted as `arrived_responders` counts them and `hold_powers[k]` numpy's `lose_hold ** k`
+    for every k up to the number of patrols (`Interception`), so p_lose is the numpy code's to the bit. The lost
+    are no longer `tracked`, and counted by country in the ledger's `flows` (`Ledger.flow_table`) at `row`, `day`.
+
+    Returns the `hunted` still tracked (uids, in `hunted`'s order).
+    """
+    per_segment = np.zeros(lose_factor.size, dtype=np.int64)
+    for r in range(state.size):
+        if state[r] == responding and t_arrive[r] <= hour:
+            per_segment[target[r]] += 1
+    n_lost = 0
+    for i in range(held.size):
+        uid = held[i]
+        s = segment[uid]
+        if draws[i] < min(1.0, lose_per_hour * lose_factor[s] * hold_powers[per_segment[s]]):
+            tracked[uid] = False
+            flows[row, day, country[uid]] += 1.0
+            n_lost += 1
+    if not n_lost:
+        return hunted
+    still = np.empty(hunted.size, dtype=np.int64)
+    n = 0
+    for uid in hunted:
+        if tracked[uid]:
+            still[n] = uid
+            n += 1
+    return still[:n]

@@ -28,6 +28,23 @@ OFF_DUTY, PATROLLING, RESPONDING, HANDLING, DIVERTED = (int(state) for state in 
 VULNERABILITY_FLOOR = 0.02
 
 
+#: Powers of a segment's chance to miss a person kept in a table (`miss_powers`): 0 to this - 1 patrols in reach
+#: (a full season's busiest segment has ~90; more fall back to numpy's power).
+SIGHT_POWERS = 128
+
+
+def miss_powers(p_miss: np.ndarray, k_max: int) -> np.ndarray:
+    """numpy's `p_miss ** k` for k = 0 .. k_max - 1, row k; shape (k_max, n_segments).
+
+    Each row is computed as the hour's `p_miss ** n_near` is (a float64 array to the power of an int64 array of
+    the same shape), so a value looked up here is the one numpy's power gives there: numpy picks its power kernel
+    by CPU (SIMD on AVX-512) and the table is made by the same kernel (`tests/core/test_optimisations.py`)."""
+    table = np.empty((k_max, p_miss.size))
+    for k in range(k_max):
+        table[k] = p_miss ** np.full(p_miss.size, k, dtype=np.int64)
+    return table
+
+
 def patrols_for(personnel: float, cfg: GuardsConfig) -> int:
     """Patrol agents a troop level fields: troops × on-duty share / personnel per agent."""
     return round(personnel * cfg.on_duty_share / cfg.personnel_per_agent)
@@ -39,6 +56,11 @@ class Catch:
 
     uids: np.ndarray
     segments: np.ndarray
+
+    @classmethod
+    def none(cls) -> Catch:
+        """Nobody apprehended."""
+        return cls(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
 
 
 class GuardForce:
@@ -71,20 +93,26 @@ class GuardForce:
         self.t_arrive = np.zeros(n, dtype=np.int64)
         self.t_busy_until = np.zeros(n, dtype=np.int64)
         self.n_active = dict.fromkeys(EU_COUNTRIES, 0)
+        self._n_free: int | None = None  # free patrols as `advance` left them; None once states change after it
         self._segment_rows = np.zeros((border.n, 2), dtype=np.int64)  # on-duty rows of each segment's country
         self.views: dict[int, Guard] = {}
-        self.recent_breaches = np.zeros(border.n)
+        # per country, what its homes were last spread from (patrols, breach and detection rate arrays) and to
+        self._spread: dict[Country, tuple[int, np.ndarray, np.ndarray, np.ndarray] | None] = {}
+        self.recent_breaches = np.zeros(border.n)  # breaches seen per segment, fading (`reinforce`); added by detection
         self.personnel = dict.fromkeys(EU_COUNTRIES, 0.0)
         # sight geometry is fixed: per segment the stretch of its country's line from which a patrol sees it
         reach = cfg.sight_km * border.sight_factor
         self._sight = beats.SightIndex(border.start_x - reach, border.start_x + border.length_km + reach)
         self._p_miss = 1.0 - cfg.p_see * np.minimum(1.0, 2 * reach / border.length_km)
+        self._miss_powers = miss_powers(self._p_miss, SIGHT_POWERS)
+        self._n_near = np.zeros(border.n, dtype=np.int64)  # `sight_probability`'s work space
 
     # --- troop levels and deployment ----------------------------------------------------------------------------
 
     def set_level(self, country: Country, personnel: float) -> None:
         """Bring a country's patrols on or off duty to match its troop level (none for a country without a line:
         its troops are not on this border and cost nothing here)."""
+        self._n_free = None
         rows = self.block[country]
         self.personnel[country] = personnel if country in self.border.line_offset_km else 0.0
         target = min(patrols_for(personnel, self.cfg), len(rows))
@@ -136,18 +164,29 @@ class GuardForce:
         rows = self.active(country)
         if not rows.size:
             return
-        segs = np.flatnonzero(self.border.country == int(country))
+        b = self.border
+        # the weights of `uniform` and `by_risk` change only with the fence's rates, which `Border.refresh` replaces
+        # by new arrays: with the same patrols, the same rate arrays and the homes as last spread, nothing changes
+        # (most days: this skips ~20 numpy calls a country a day)
+        inputs = None if self.cfg.deployment is Deployment.reinforce else (rows.size, b.p_breach, b.p_detect)
+        last = self._spread.get(country)
+        if (
+            inputs is not None
+            and last is not None
+            and last[0] == inputs[0]
+            and last[1] is inputs[1]
+            and last[2] is inputs[2]
+            and np.array_equal(self.home_x_km[rows], last[3])
+        ):
+            return
+        segs = np.flatnonzero(b.country == int(country))
         w = self.deployment_weights(segs)
         cum = np.concatenate([[0.0], np.cumsum(w)])
-        edges = np.concatenate(
-            [self.border.start_x[segs], [self.border.start_x[segs[-1]] + self.border.length_km[segs[-1]]]]
-        )
+        edges = np.concatenate([b.start_x[segs], [b.start_x[segs[-1]] + b.length_km[segs[-1]]]])
         q = (np.arange(rows.size) + 0.5) / rows.size * cum[-1]
-        self.home_x_km[rows] = np.interp(q, cum, edges)
-
-    def remember_breaches(self, segments: np.ndarray) -> None:
-        if segments.size:
-            self.recent_breaches += np.bincount(segments, minlength=self.border.n)
+        homes = np.interp(q, cum, edges)
+        self.home_x_km[rows] = homes
+        self._spread[country] = None if inputs is None else (*inputs, homes)
 
     def end_of_day(self) -> None:
         """Forget old breaches; patrols redeploy to the day's fence (`by_risk`) or breaches (`reinforce`)."""
@@ -161,7 +200,7 @@ class GuardForce:
     def advance(self, hour: int) -> None:
         """Sent patrols reach their target; patrols whose task is over go back to patrolling."""
         self.hour = hour
-        beats.end_tasks(
+        self._n_free = beats.end_tasks(
             self.state,
             self.x_km,
             self.target,
@@ -177,7 +216,10 @@ class GuardForce:
 
     def patrol(self, rng: np.random.Generator) -> None:
         """Free patrols walk their beat around their home position (one uniform step each from `rng`)."""
-        n_free = int(np.count_nonzero(self.state == PATROLLING))
+        n_free = self._n_free  # counted by `advance`, the hour's step before
+        if n_free is None:  # no `advance` since the patrols' states last changed
+            n_free = int(np.count_nonzero(self.state == PATROLLING))
+        self._n_free = None
         if not n_free:
             return
         step = self.cfg.patrol_kmh
@@ -204,10 +246,15 @@ class GuardForce:
         A patrol within `sight_km` (× terrain) of a segment covers `2 × reach / length` of it and notices a
         person there with `p_see`; patrols act independently and only on their own country's line.
         """
-        sight = self._sight
-        n_near = beats.patrols_in_reach(
+        sight, n_near = self._sight, self._n_near
+        p_sight = np.empty(self.border.n)
+        beyond = beats.sight_chances(
+            self.state,
+            self.t_arrive,
+            self.hour,
+            PATROLLING,
+            RESPONDING,
             self.x_km,
-            self.watching(),
             self.country,
             self.border.country,
             sight.lo_km,
@@ -215,8 +262,14 @@ class GuardForce:
             sight.first_km,
             sight.bin_ptr,
             sight.bin_segments,
+            self._miss_powers,
+            n_near,
+            p_sight,
         )
-        return 1.0 - self._p_miss**n_near
+        if beyond:  # more patrols in reach than the table holds: numpy's power, as the table would have it
+            crowded = np.flatnonzero(n_near >= SIGHT_POWERS)
+            p_sight[crowded] = 1.0 - self._p_miss[crowded] ** n_near[crowded]
+        return p_sight
 
     def dispatch(self, alarm_segments: np.ndarray, hour: int) -> None:
         """Send the nearest free patrols of the segment's country to each alarm (unless enough are on it)."""
@@ -243,6 +296,7 @@ class GuardForce:
     def _send_nearest(self, segments: np.ndarray, wanted: np.ndarray, hour: int, state: int, busy_hours: int) -> int:
         """Serve the segments in order, each with its `wanted` nearest free patrols, who set off at once
         (`sim.core.guards.response`); returns how many went."""
+        self._n_free = None
         return send_nearest(
             segments,
             wanted,
@@ -260,41 +314,39 @@ class GuardForce:
             int(busy_hours),
         )
 
-    def responders_at(self, hour: int) -> np.ndarray:
-        """Responders arrived at each segment (shape (n_segments,)): they hunt there, and watch from its centre."""
-        return catch.arrived_responders(self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n)[1]
-
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
         """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
-        empty = Catch(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        self._n_free = None
         if not candidates.size:
-            return empty
+            return Catch.none()
         arrived, per_segment = catch.arrived_responders(
             self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n
         )
         if not arrived.size:
-            return empty
+            return Catch.none()
         candidates, segs = catch.within_capacity(candidates, people.segment, per_segment)
         eligible = rng.random(candidates.size) < self.cfg.p_apprehend
-        candidates, segs = candidates[eligible], segs[eligible]
-        if not candidates.size:
-            return empty
-        # in a random order at each segment, as many as its responders can take
-        keys = rng.random(candidates.size)
-        taken = Catch(*catch.first_in_line(candidates, segs, keys, per_segment, self.cfg.capacity_per_hour))
-        # as many responders as the catch needs leave to handle it; the others keep hunting
-        catch.take_in(
-            arrived,
-            taken.segments,
-            self.target,
-            self.state,
-            self.t_busy_until,
-            self.cfg.capacity_per_hour,
-            HANDLING,
-            hour + self.cfg.handling_hours,
-            self.border.n,
+        n_eligible = int(np.count_nonzero(eligible))
+        if not n_eligible:
+            return Catch.none()
+        # in a random order at each segment, as many as its responders can take; as many responders as the catch
+        # needs leave to handle it, the others keep hunting
+        return Catch(
+            *catch.take(
+                candidates,
+                segs,
+                eligible,
+                rng.random(n_eligible),
+                per_segment,
+                arrived,
+                self.target,
+                self.state,
+                self.t_busy_until,
+                self.cfg.capacity_per_hour,
+                HANDLING,
+                hour + self.cfg.handling_hours,
+            )
         )
-        return taken
 
     def counts_per_segment(self) -> np.ndarray:
         """Watching patrols per segment, as escorts (and the map) see them."""

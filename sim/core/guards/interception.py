@@ -14,11 +14,35 @@ import numpy as np
 
 from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
-from sim.core.guards.force import GuardForce
-from sim.core.ledger import Ledger
-from sim.core.migrants import IN_EU, Migrants, Tries
+from sim.core.guards import catch as guards_catch
+from sim.core.guards.force import RESPONDING, GuardForce
+from sim.core.ledger import Ledger, table_rows
+from sim.core.migrants import ASYLUM, GAVE_UP, IN_EU, PUSHED_BACK, Migrants, Tries
 from sim.core.policy import Policy
-from sim.core.population import Population
+from sim.core.population import NEVER, Population
+
+#: The ledger rows `transitions.see_and_spot` counts into: flows detected_attempts, turned_back_at_line,
+#: stopped_at_line, detections; segment counters stopped_at_line, detections.
+DETECT_ROWS = table_rows(
+    ("detected_attempts", "turned_back_at_line", "stopped_at_line", "detections"), ("stopped_at_line", "detections")
+)
+#: The ledger rows `catch.count_catch` counts into: flows apprehensions, apprehended_unseen, barrier_apprehensions;
+#: segment counter apprehensions.
+CATCH_ROWS = table_rows(
+    (
+        "apprehensions",
+        "apprehended_unseen",
+        "barrier_apprehensions",
+        "pushbacks",
+        "blocked_returns",
+        "gave_up",
+        "asylum_claims",
+    ),
+    ("apprehensions", "pushbacks"),
+)
+#: The ledger row `catch.lose_contact` counts into: flow lost_contact.
+LOST_ROW = int(table_rows(("lost_contact",))[0])
+NO_DRAWS = np.empty(0)
 
 
 class Interception:
@@ -40,6 +64,9 @@ class Interception:
         # people seen at the line or spotted inside this hour (uids, and flagged in a mask by uid)
         self._found = np.empty(0, dtype=np.int64)
         self._found_mask = np.zeros(people.capacity, dtype=bool)
+        # numpy's `lose_hold ** k` for as many responders as a segment can have (every patrol): `lose_contact`
+        # looks its powers up instead of raising to them each hour (the same kernel made them: the same bits)
+        self._hold_powers = guards.cfg.lose_hold ** np.arange(guards.n + 1)
 
     def detect(self, tries: Tries, p_sight: np.ndarray | None, day: int) -> np.ndarray:
         """Tries at the line are seen by the barrier, its sensors or patrols in sight; people inside the EU zone
@@ -51,39 +78,36 @@ class Interception:
         p, b, rng, led = self.people, self.border, self.rng, self.ledger
         # those who tried this hour had their draw at the line (and those who got through are not tracked yet)
         inside, untracked = transitions.inside_unseen(p.active, p.state, p.tracked, tries.uids, IN_EU)
-        if p_sight is None and (tries.uids.size or untracked.size):
+        if not (tries.uids.size or untracked.size):  # nobody to see: nothing drawn, nobody found
+            self._found = untracked
+            return inside[p.tracked[inside]]
+        if p_sight is None:
             p_sight = self.guards.sight_probability()
-        breached = tries.uids[:0]
-        if tries.uids.size:
-            seen, turned_back, stopped, breached = transitions.see_tries(
-                tries.uids,
-                tries.segments,
-                tries.success,
-                rng.random(tries.uids.size),
-                b.p_detect,
-                p_sight,
-                p.tracked,
-                p.breach_seen,
-                p.observed,
-            )
-            led.count("detected_attempts", day, p.country[seen])
-            led.count("turned_back_at_line", day, p.country[turned_back])
-            led.count("stopped_at_line", day, p.country[stopped])
-            led.count_segments("stopped_at_line", p.segment[stopped])
-            self.guards.remember_breaches(p.segment[breached])
-        spotted = untracked
-        if untracked.size:
-            spotted = untracked[rng.random(untracked.size) < p_sight[p.segment[untracked]]]
-            p.tracked[spotted] = True
-            p.observed[spotted] = True
-        if tries.uids.size:
-            found = np.concatenate([seen, spotted])
-            self._found = np.concatenate([breached, spotted])
-        else:
-            found = self._found = spotted
-        led.count("detections", day, p.country[found])
-        led.count_segments("detections", p.segment[found])
-        return inside[p.tracked[inside]]
+        # one draw per try, then one per untracked person inside: the stream's order
+        try_draws = rng.random(tries.uids.size) if tries.uids.size else NO_DRAWS
+        spot_draws = rng.random(untracked.size) if untracked.size else NO_DRAWS
+        self._found, tracked = transitions.see_and_spot(
+            tries.uids,
+            tries.segments,
+            tries.success,
+            try_draws,
+            untracked,
+            spot_draws,
+            inside,
+            b.p_detect,
+            p_sight,
+            p.segment,
+            p.country,
+            p.tracked,
+            p.breach_seen,
+            p.observed,
+            self.guards.recent_breaches,
+            led.flow_table,
+            led.segment_table,
+            day,
+            DETECT_ROWS,
+        )
+        return tracked
 
     def nobody_found(self) -> None:
         """An hour with nobody out in the zone: what `detect` would have found (nobody), without its work."""
@@ -121,15 +145,26 @@ class Interception:
             held = hunted
         if not held.size:
             return hunted
-        segs = p.segment[held]
-        responders = self.guards.responders_at(hour)[segs]
-        p_lose = np.minimum(1.0, cfg.lose_per_hour * b.lose_factor[segs] * cfg.lose_hold**responders)
-        lost = held[self.rng.random(held.size) < p_lose]
-        if not lost.size:
-            return hunted
-        p.tracked[lost] = False
-        self.ledger.count("lost_contact", day, p.country[lost])
-        return hunted[p.tracked[hunted]]
+        g = self.guards
+        return guards_catch.lose_contact(
+            hunted,
+            held,
+            self.rng.random(held.size),
+            p.segment,
+            b.lose_factor,
+            cfg.lose_per_hour,
+            self._hold_powers,
+            g.state,
+            g.t_arrive,
+            g.target,
+            hour,
+            RESPONDING,
+            p.tracked,
+            p.country,
+            self.ledger.flow_table,
+            day,
+            LOST_ROW,
+        )
 
     def apprehend(self, hunted: np.ndarray, hour: int, day: int) -> None:
         """Arrived responders take tracked people (`hunted`, uids); the country's policy decides pushback or
@@ -138,17 +173,33 @@ class Interception:
         catch = self.guards.apprehend(p, hunted, hour, rng)
         if not catch.uids.size:  # nobody taken: nothing to count, and no pushback draws
             return
-        country = p.country[catch.uids]
-        led.count("apprehensions", day, country)
-        led.count("apprehended_unseen", day, country[~p.breach_seen[catch.uids]])
-        led.count_segments("apprehensions", catch.segments)
-        led.count("barrier_apprehensions", day, country[self.border.barrier[catch.segments] != NO_BARRIER])
-        push = rng.random(catch.uids.size) < self.policy.share_table(day)[country]
-        if push.all():  # everyone pushed back (the usual hour once a country turns people back): no asylum claims
-            led.count_segments("pushbacks", catch.segments)
-            self.migrants.push_back(catch.uids, hour, self.border.blocked_until[catch.segments] > hour)
-            return
-        led.count_segments("pushbacks", catch.segments[push])
-        blocked = self.border.blocked_until[catch.segments[push]] > hour
-        self.migrants.push_back(catch.uids[push], hour, blocked)
-        self.migrants.claim_asylum(catch.uids[~push], hour)
+        cfg = self.migrants.cfg
+        transitions.resolve_catch(
+            catch.uids,
+            catch.segments,
+            rng.random(catch.uids.size),
+            self.policy.share_table(day),
+            self.border.blocked_until,
+            self.border.barrier,
+            NO_BARRIER,
+            hour,
+            cfg.rest_hours,
+            cfg.max_pushbacks,
+            NEVER,
+            PUSHED_BACK,
+            ASYLUM,
+            GAVE_UP,
+            p.state,
+            p.country,
+            p.n_pushbacks,
+            p.tracked,
+            p.breach_seen,
+            p.y_km,
+            p.t_next,
+            p.t_done,
+            p.held,
+            led.flow_table,
+            led.segment_table,
+            day,
+            CATCH_ROWS,
+        )
