@@ -8,6 +8,8 @@ fields. The numbers are checked against hand computations from the jobs' summary
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -78,14 +80,9 @@ def field(root: Path, scenario: int, country: str, name: str) -> list[float]:
 def wall(tmp_path_factory) -> tuple[Path, str, str]:
     """The wall-vs-troops sweep in the new format, reported by the command: (sweep dir, report.md, stderr)."""
     root = make_sweep(tmp_path_factory.mktemp("wall") / "sweep", WALL, SEEDS, experiment=EXPERIMENT)
-    capture = tmp_path_factory.mktemp("stderr") / "err.txt"
-    import contextlib
-    import io
-
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
         assert rep.main([str(root)]) == 0
-    capture.write_text(err.getvalue())
     return root, (root / "report.md").read_text(), err.getvalue()
 
 
