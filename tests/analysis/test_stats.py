@@ -1,5 +1,5 @@
-"""The statistics behind a sweep's report (sim/analysis/stats.py): means and t-intervals, paired and Welch
-effects, the cost per prevented crossing with its bootstrap interval."""
+"""The statistics behind a sweep's report (sim/analysis/stats.py): means and t-intervals (cut at a measure's own
+range), paired and Welch effects, the cost per prevented crossing with its bootstrap interval, the few-runs check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.analysis.stats import Estimate, cost_per_prevented, effect, mean_ci
+from sim.analysis.stats import COUNT, SHARE, Estimate, cost_per_prevented, effect, few_runs, mean_ci
 
 DATA = np.array([12.0, 15.0, 9.0, 14.0, 10.0, 13.0])
 
@@ -111,3 +111,55 @@ def test_cost_per_prevented_is_unbounded_when_resamples_prevent_nothing():
     assert est.mean == pytest.approx(1.0e6 / 27.5)
     assert est.high == np.inf
     assert np.isfinite(est.low)
+
+
+def test_intervals_of_counts_and_shares_stay_in_range_on_skewed_small_samples():
+    """2 to 4 runs of a skewed count (mostly 0, now and then many) and of a share close to 1: the plain t interval
+    leaves the range (so the bounds are what keeps these intervals sound), the bounded one never does."""
+    rng = np.random.default_rng(14)
+    left = {"count": 0, "share": 0}
+    for _ in range(500):
+        n = int(rng.integers(2, 5))
+        counts = rng.poisson(0.4, n) * 60.0
+        shares = rng.beta(30.0, 1.0, n)
+        for kind, x, bounds in (("count", counts, COUNT), ("share", shares, SHARE)):
+            plain, bounded = mean_ci(x), mean_ci(x, bounds)
+            assert bounded.mean == plain.mean and bounded.n == n
+            if np.isnan(plain.low):
+                continue
+            assert bounded.low >= 0.0 and bounded.low <= bounded.mean <= bounded.high
+            if kind == "share":
+                assert bounded.high <= 1.0
+            left[kind] += plain.low < 0 or (kind == "share" and plain.high > 1)
+            assert bounded.low == max(plain.low, 0.0)  # only the part outside the range is cut
+    assert left["count"] > 50 and left["share"] > 50
+
+
+def test_bounded_interval_coverage_on_known_distributions():
+    """Over 2,000 samples of 10 runs from a Poisson(4) count and a Beta(8, 2) share (seeded), the bounded 95%
+    interval holds the true mean in 92 to 98% of them: cutting at the range keeps the t interval's coverage."""
+    rng = np.random.default_rng(2021)
+    for draw, truth, bounds in (
+        (lambda: rng.poisson(4.0, 10).astype(float), 4.0, COUNT),
+        (lambda: rng.beta(8.0, 2.0, 10), 0.8, SHARE),
+    ):
+        hits = 0
+        for _ in range(2000):
+            est = mean_ci(draw(), bounds)
+            hits += est.low <= truth <= est.high
+        assert 0.92 <= hits / 2000 <= 0.98, (truth, hits / 2000)
+
+
+def test_effects_may_be_negative_and_an_effect_on_a_share_stays_within_minus_one_and_one():
+    seeds = np.arange(3)
+    fewer, _ = effect(np.array([0.0, 0.0, 40.0]), np.array([50.0, 60.0, 55.0]), seeds, seeds, COUNT)
+    assert fewer.mean < 0 and fewer.low < 0  # a difference of counts can be negative: it is not cut at 0
+    plain, _ = effect(np.array([0.99, 0.2, 1.0]), np.array([0.0, 0.0, 0.1]), seeds, seeds)
+    assert plain.high > 1  # the plain interval would allow a difference of shares above 1
+    share, _ = effect(np.array([0.99, 0.2, 1.0]), np.array([0.0, 0.0, 0.1]), seeds, seeds, SHARE)
+    assert share.high == 1.0 and share.low == plain.low and share.mean == plain.mean
+
+
+def test_few_runs_names_the_scenarios_below_the_minimum():
+    assert few_runs({"a": 2, "b": 10, "c": 9}, 10) == {"a": 2, "c": 9}
+    assert few_runs({"a": 2}, 2) == {}
