@@ -274,6 +274,9 @@ def report(sweep_dir: Path, baseline: str | None = None, out: Path | None = None
     out.mkdir(parents=True, exist_ok=True)
     sweep = aggregate(sweep_dir) if out.resolve() == sweep_dir.resolve() else collect(sweep_dir)
     sc = scenarios_of(sweep, sweep_dir)
+    if baseline is None:  # the experiment's own (config.yaml `experiment.baseline`; "" or none: the first scenario)
+        experiment = first_config(sc.table, sweep_dir).get("experiment")
+        baseline = (experiment.get("baseline") or None) if isinstance(experiment, dict) else None
     base = pick_baseline(sc, baseline)
     table, est = scenario_table(sc)
     made = figures(sc, sweep_dir, out, est)
