@@ -122,16 +122,16 @@ def config_value(config: dict, key: str) -> Any:
 
 
 #: Keys that choose one country's fence (`fence.poland=steel_wall`); null asks for the fence group's option, and a
-#: run's config.yaml then holds that option's name (`sim.config.fence_choice`).
+#: run's config.yaml then holds that option's name, or null when its rules were edited (`sim.config.fence_choice`).
 COUNTRY_FENCE_KEYS = ("fence.poland", "fence.lithuania")
 
 
 def asked_value(config: dict, key: str, asked: Any) -> Any:
-    """What a run's config holds when its job asked for `key=asked`: `asked`, except `fence.poland=null`, which
-    gets the group's option (`fence.name`)."""
+    """What a run's config holds when its job asked for `key=asked`: `asked`, except `fence.poland=null` (the
+    group's option), held as `fence.name` (or as null when the run's rules are no option's)."""
     if key in COUNTRY_FENCE_KEYS and asked is None:
-        name = config_value(config, "fence")
-        return None if name is ABSENT else name
+        held, name = config_value(config, key), config_value(config, "fence")
+        return held if held is None or held == name else name
     return asked
 
 

@@ -163,7 +163,8 @@ def main(cfg: DictConfig) -> None:
         print(f"error: {held_message(out_dir, held)}", file=sys.stderr)
         sys.exit(2)
     try:
-        problem = experiment_file_problem(str(cfg.experiment.name), hc.runtime.choices.get("experiment"))
+        named = OmegaConf.select(cfg, "experiment.name", default="")  # a config saved before the block: none
+        problem = experiment_file_problem(str(named or ""), hc.runtime.choices.get("experiment"))
         if problem:  # a sweep's jobs were checked by the sweeper; a single run of an experiment here
             raise ConfigError(problem)
         summary = run(cfg, out_dir)

@@ -63,8 +63,8 @@ class FenceRule:
 class FenceConfig:
     """Where barriers stand: the group's option (`fence=steel_wall`: `name` and its `rules`), and the option each
     country's line got. `poland`/`lithuania` name an option of the fence group whose rules replace that country's
-    (`fence.poland=steel_wall`); null: the group's. A resolved config holds both filled in
-    (`sim.config.fence_choice`)."""
+    (`fence.poland=steel_wall`); null: the group's. A resolved config holds both filled in, unless a line's rules
+    were edited beyond any option (`sim.config.fence_choice`)."""
 
     name: str = "none"
     poland: str | None = None  # an option of the fence group for the Polish line; null: `name`'s

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,14 @@ def _option_data(name: str, key: str, seen: tuple[str, ...] = ()) -> dict[str, A
     return merged
 
 
-def option_rules(name: str, key: str) -> list[FenceRule]:
-    """The rules of the fence option `name`, read from its file (and the options it starts from) each time: a
-    few milliseconds, paid only by a config that chooses a country's fence. `ConfigError` naming `key` and the
-    allowed options when there is no such option, naming the file when it cannot be read."""
+def _stamp() -> tuple[tuple[str, int], ...]:
+    """The fence group's files and their modification times: an edited option is read again."""
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(FENCE_DIR.glob("*.yaml")))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_rules(name: str, key: str, folder: str, stamp: tuple[tuple[str, int], ...]) -> tuple[FenceRule, ...]:
+    """Option `name`'s rules; `folder` and `stamp` only key the cache (the group's folder, its files' times)."""
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
@@ -101,7 +106,14 @@ def option_rules(name: str, key: str) -> list[FenceRule]:
     except OmegaConfBaseException as err:
         raise _invalid(f"{key}={name}: configs/fence/{name}.yaml: {err}") from None
     assert isinstance(option, FenceConfig)
-    return list(option.rules)
+    return tuple(option.rules)
+
+
+def option_rules(name: str, key: str) -> list[FenceRule]:
+    """The rules of the fence option `name` (a fresh copy), read from its file and the options it starts from
+    (once per process while the files stay as they are). `ConfigError` naming `key` and the allowed options when
+    there is no such option, naming the file when it cannot be read."""
+    return copy.deepcopy(list(_read_rules(name, key, str(FENCE_DIR), _stamp())))
 
 
 def for_country(rule: FenceRule, country: str, where: str) -> list[FenceRule]:
@@ -119,16 +131,34 @@ def for_country(rule: FenceRule, country: str, where: str) -> list[FenceRule]:
     return [dataclasses.replace(copy.deepcopy(rule), country=CountryName(country))]
 
 
+def _is_option_on(rules: list[FenceRule], name: str, country: str) -> bool:
+    """Whether `rules` put on `country`'s line exactly what the option `name` puts there (False when there is no
+    such option or a rule cannot be split by country)."""
+    try:
+        mine = [r for rule in rules for r in for_country(rule, country, "")]
+        theirs = [r for rule in option_rules(name, "fence.name") for r in for_country(rule, country, "")]
+    except ConfigError:
+        return False
+    return mine == theirs
+
+
 def choose_fences(config: Config) -> Config:
     """`config` with each country's fence choice applied and every country key filled (a copy), or `config`
-    itself when it is resolved already. `ConfigError` naming the key for an unknown option."""
+    itself when it is resolved already. `ConfigError` naming the key for an unknown option.
+
+    A country key not given is filled with `fence.name` when the config's rules put on that line what that option
+    puts there; rules edited beyond any option (`fence.rules=[...]`) leave it null: no option name would be true.
+    """
     fence = config.fence
     chosen = {c: getattr(fence, c) for c in COUNTRIES}
     replaced = [c for c in COUNTRIES if chosen[c] is not None and chosen[c] != fence.name]
-    got = {c: fence.name if chosen[c] is None else chosen[c] for c in COUNTRIES}
+    new_rules = {c: option_rules(str(chosen[c]), f"fence.{c}") for c in replaced}  # unknown names fail first
+    got = {
+        c: chosen[c] if chosen[c] is not None else fence.name if _is_option_on(fence.rules, fence.name, c) else None
+        for c in COUNTRIES
+    }
     if not replaced and chosen == got:
         return config
-    new_rules = {c: option_rules(str(chosen[c]), f"fence.{c}") for c in replaced}  # unknown names fail first
     out = copy.deepcopy(config)
     if replaced:
         kept = [c for c in COUNTRIES if c not in replaced]

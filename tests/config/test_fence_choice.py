@@ -92,6 +92,8 @@ def test_a_wall_chosen_for_poland_stands_on_polish_segments_only():
         (["fence=none", "fence.poland=steel_wall"], ("steel_wall", "none")),
         (["fence.lithuania=none"], ("autumn2021", "none")),
         (["fence=steel_wall", "fence.poland=null"], ("steel_wall", "steel_wall")),
+        # rules edited beyond the option: that line's key stays null (no option name would be true), the other's not
+        (["fence=none", "fence.rules=[{country:poland,terrains:[forest],barrier:razor_wire}]"], (None, "none")),
     ],
 )
 def test_the_resolved_config_names_the_option_each_country_got(overrides, got):
@@ -112,6 +114,7 @@ def test_a_group_choice_alone_keeps_its_rules_as_they_are():
     "overrides",
     [
         ["fence=none", "fence.poland=steel_wall"],
+        ["fence=none", "fence.rules=[{country:poland,terrains:[forest],barrier:razor_wire}]"],
         ["fence=steel_wall", "fence.lithuania=none"],
         ["scenario=year2023", "fence.poland=none", "fence.lithuania=razor_wire"],
         [],
