@@ -6,8 +6,9 @@ Hydra reads `fence.poland=steel_wall` as a value (a nested group would be writte
 choice is a validated string key, resolved here when a config becomes a `Config` (`to_config`): the rules of the
 chosen option that apply to that country (a rule for both lines becomes a rule for that country) replace the
 country's rules, and each country key is filled with the option its line got (a key left null gets `fence.name`,
-the group's option). The resolved config (`config.yaml`) therefore names what each country got and holds the
-rules that put it there; resolving it again changes nothing (a saved run reruns as it ran).
+the group's option, if the line's rules are that option's; rules edited beyond any option leave it null). The
+resolved config (`config.yaml`) therefore names what each country got and holds the rules that put it there;
+resolving it again changes nothing (a saved run reruns as it ran).
 
 A choice equal to `fence.name` keeps the rules as they are, so `fence=steel_wall fence.poland=steel_wall` is
 `fence=steel_wall`, and a variant of an option (configs/fence/<mine>.yaml, `defaults: [steel_wall]`, `name:

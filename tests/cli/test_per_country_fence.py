@@ -18,7 +18,7 @@ import yaml
 from commands import REPO, Launch, finished, printed, run_module, stop_all
 from omegaconf import OmegaConf
 
-from sim.cli.aggregate import collect
+from sim.cli.aggregate import collect, swept_values
 from sim.config import CONFIG_DIR, load_config, run_window_warnings, to_config
 from sim.config.fence_choice import option_rules
 
@@ -199,3 +199,49 @@ def test_make_run_runs_the_headline_experiment_and_its_report_with_its_baseline(
     lines = recipe.group(1).splitlines()
     assert "-m sim.run +experiment=$(EXPERIMENT) hydra/launcher=joblib hydra.sweep.dir=$(SWEEP)" in lines[0]
     assert lines[1].strip().endswith("-m sim.report $(SWEEP)")  # the baseline comes from experiment.baseline
+
+
+# --- how a country's fence in a job's overrides is compared with its run's config.yaml ----------------------------
+
+HELD = {"name": "steel_wall", "poland": "none", "lithuania": "steel_wall", "rules": []}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fence", "values", "mismatched"),
+    [
+        (["fence=steel_wall", "fence.poland=none"], HELD, {"fence": "steel_wall", "fence.poland": "none"}, []),
+        # null asks for the group's option: held as its name
+        (["fence.lithuania=null"], HELD, {"fence.lithuania": "steel_wall"}, []),
+        # ... or as null when that line's rules were edited beyond any option
+        (["fence.lithuania=null"], {**HELD, "lithuania": None}, {"fence.lithuania": None}, []),
+        (
+            ["fence.lithuania=null"],
+            {**HELD, "lithuania": "razor_wire"},
+            {"fence.lithuania": "razor_wire"},
+            ["fence.lithuania"],
+        ),
+        # `group=x group.name=y` is no mismatch, with a country's choice beside it too
+        (
+            ["fence=none", "fence.name=steel_wall", "fence.poland=none"],
+            HELD,
+            {"fence": "steel_wall", "fence.name": "steel_wall", "fence.poland": "none"},
+            [],
+        ),
+        (["fence.poland=steel_wall"], HELD, {"fence.poland": "none"}, ["fence.poland"]),
+    ],
+)
+def test_a_countrys_fence_is_compared_with_what_the_run_holds(overrides, fence, values, mismatched):
+    got, problems = swept_values(overrides, {"fence": fence})
+    assert got == values
+    assert [p.split("=", 1)[0] for p in problems] == mismatched
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "mismatched"),
+    [("poland_wall_vs_troops", "poland_wall_vs_troops", False), ("", "mine", False), ("other", "other", True)],
+)
+def test_an_experiment_is_recorded_by_its_blocks_name(name, value, mismatched):
+    asked = "mine" if name != "poland_wall_vs_troops" else name
+    got, problems = swept_values([f"+experiment={asked}"], {"experiment": {"name": name, "question": ""}})
+    assert got == {"experiment": value}
+    assert bool(problems) == mismatched
