@@ -5,7 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # The Ray launcher's venv: its [ray] extra holds cloudpickle<3 and joblib<1.6, so it lives apart from .venv
 RAY_VENV := .venv-ray
-SWEEP  := results/sweeps/quick_compare/$(shell date +%Y-%m-%d_%H-%M-%S)
+# `make run`: the headline experiment (configs/experiment/poland_wall_vs_troops.yaml) and its report
+EXPERIMENT := poland_wall_vs_troops
+SWEEP  := results/sweeps/$(EXPERIMENT)/$(shell date +%Y-%m-%d_%H-%M-%S)
 VIZ_PORT ?= 8765
 LAB_PORT ?= 8888
 
@@ -46,9 +48,10 @@ $(RAY_VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed-dev
 
+# the report's baseline is the experiment's own (experiment.baseline in its config)
 run: $(VENV)/.installed
-	$(BIN)/python -m sim.run +experiment=quick_compare hydra/launcher=joblib hydra.sweep.dir=$(SWEEP)
-	$(BIN)/python -m sim.report $(SWEEP) --baseline fence=none,troops.poland=2000
+	$(BIN)/python -m sim.run +experiment=$(EXPERIMENT) hydra/launcher=joblib hydra.sweep.dir=$(SWEEP)
+	$(BIN)/python -m sim.report $(SWEEP)
 	@echo "report: $(SWEEP)/report.md"
 
 scenario: $(VENV)/.installed

@@ -2,9 +2,9 @@
 
 Hydra's basic sweeper composes each job's config up front (so a wrong key or type fails early) but never checks
 ranges, dates or border sections: those would fail only inside their own job, after others had run. This
-sweeper runs the model's full validation (`sim.config.to_config`, and a job's overrides against its posterior
-draw) on every composed job config first and stops the sweep, naming the job's overrides and the key, before
-launching anything.
+sweeper runs the model's full validation (`sim.config.to_config`, a job's overrides against its posterior draw,
+and the experiment block's name against the experiment file chosen) on every composed job config first and stops
+the sweep, naming the job's overrides and the key, before launching anything.
 
 Before that, its `setup` makes the sweep directory absolute (against the directory the sweep was started in),
 whatever the launcher: a job resolves a relative `hydra.sweep.dir` against its own working directory, which on a
@@ -26,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.config import ConfigError, to_config, troop_ramp_warnings
 from sim.config.draws import override_conflicts
+from sim.config.experiment import experiment_file_problem
 
 SWEEP_DIR_KEY = "hydra.sweep.dir"
 
@@ -83,6 +84,10 @@ class ValidatingSweeper(BasicSweeper):
             try:
                 config = to_config(job_cfg)
                 override_conflicts(config, overrides)
+                chosen = OmegaConf.select(job_cfg, "hydra.runtime.choices.experiment")
+                problem = experiment_file_problem(config.experiment.name, chosen)
+                if problem:
+                    raise ConfigError(problem)
             except ConfigError as err:
                 print(f"error: job [{' '.join(overrides)}] {err}\nno job of the sweep was started", file=sys.stderr)
                 sys.exit(2)

@@ -6,8 +6,9 @@ also on a sweep that was killed or where some runs failed: it aggregates what fi
 Hydra calls it at the end of every multirun (`AggregateOnEnd`); the command does the same by hand.
 
 `summary.csv` / `summary.parquet`: one row per finished run of the sweep; first every overridden key named as on
-the command line (`fence`, `troops.poland`, `seed`) with its value read from the run's own `config.yaml` (a
-config group by its `name`; a key the config does not hold, such as `+experiment`, from the override), then
+the command line (`fence`, `fence.poland`, `troops.poland`, `seed`) with its value read from the run's own
+`config.yaml` (a config group by its `name`, `+experiment` by the experiment block's name, a country's fence by
+the option its line got; a key the config does not hold, or a group without a name, from the override), then
 `job`, then the total statistics under their own names and the per-country ones as `poland.crossings`,
 `lithuania.crossings`, ... Every column has one type: numbers stay numbers, a column mixing numbers and text
 becomes text.
@@ -39,6 +40,7 @@ from sim.cli.outputs import (
     ABSENT,
     ERROR_FILE,
     OverrideError,
+    asked_value,
     canonical,
     config_value,
     expected_jobs,
@@ -112,7 +114,7 @@ def swept_values(overrides: list[str], config: dict) -> tuple[dict[str, Any], li
             values[key] = asked
             continue
         renamed = f"{key}.name" in keys  # `group=none group.name=mine`: the name the job set is the one held
-        if not same_value(held, asked) and not renamed:
+        if not same_value(held, asked_value(config, key, asked)) and not renamed:
             mismatched.append(f"{key}={canonical(held)} in config.yaml, the job asked for {override}")
         values[key] = held if not isinstance(held, dict | list) else canonical(held)
     return values, mismatched

@@ -108,15 +108,31 @@ def split_top_level(text: str, sep: str = ",") -> list[str]:
 
 def config_value(config: dict, key: str) -> Any:
     """The value of a swept `key` in a run's resolved config: `troops.poland` → 2000, a config group such as
-    `fence` → its `name`; `ABSENT` when the config has no such key (or the group no `name`)."""
+    `fence` → its `name`, a country's fence (`fence.poland`) → the option its line got; `ABSENT` when the config
+    has no such key (or the group no `name`, or an empty one: `+experiment=mine` whose block names none)."""
     node: Any = config
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             return ABSENT
         node = node[part]
     if isinstance(node, dict):
-        return node.get("name", ABSENT) if isinstance(node.get("name"), str) else ABSENT
+        name = node.get("name")
+        return name if isinstance(name, str) and name else ABSENT
     return node
+
+
+#: Keys that choose one country's fence (`fence.poland=steel_wall`); null asks for the fence group's option, and a
+#: run's config.yaml then holds that option's name, or null when its rules were edited (`sim.config.fence_choice`).
+COUNTRY_FENCE_KEYS = ("fence.poland", "fence.lithuania")
+
+
+def asked_value(config: dict, key: str, asked: Any) -> Any:
+    """What a run's config holds when its job asked for `key=asked`: `asked`, except `fence.poland=null` (the
+    group's option), held as `fence.name` (or as null when the run's rules are no option's)."""
+    if key in COUNTRY_FENCE_KEYS and asked is None:
+        held, name = config_value(config, key), config_value(config, "fence")
+        return held if held is None or held == name else name
+    return asked
 
 
 # --- a run directory ---------------------------------------------------------------------------------------------

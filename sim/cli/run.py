@@ -38,6 +38,7 @@ from sim.cli.io import cannot_write, write_csv, write_json, write_text
 from sim.cli.output_guard import held_message
 from sim.cli.outputs import ERROR_FILE, RUN_OUTPUTS, holds_run, output_problem, read_summary
 from sim.config.compose import CONFIG_DIR, register_configs, to_config
+from sim.config.experiment import experiment_file_problem
 from sim.config.fields import ConfigError
 from sim.config.root import Config
 from sim.core.model import BorderModel
@@ -162,6 +163,10 @@ def main(cfg: DictConfig) -> None:
         print(f"error: {held_message(out_dir, held)}", file=sys.stderr)
         sys.exit(2)
     try:
+        named = OmegaConf.select(cfg, "experiment.name", default="")  # a config saved before the block: none
+        problem = experiment_file_problem(str(named or ""), hc.runtime.choices.get("experiment"))
+        if problem:  # a sweep's jobs were checked by the sweeper; a single run of an experiment here
+            raise ConfigError(problem)
         summary = run(cfg, out_dir)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.config.draws import apply_posterior_draw
+from sim.config.fence_choice import choose_fences
 from sim.config.fields import ConfigError
 from sim.config.root import Config
 from sim.config.validation import validate
@@ -36,10 +37,12 @@ def to_config(cfg: Config | DictConfig | Mapping[str, Any]) -> Config:
 
     Hydra's own node (present in sweep-time configs) is dropped before anything is resolved. Type and key errors
     of a hand-made dict become `ConfigError`s naming the key, as on the command line. With `posterior_draw=k` the
-    keys of the calibration's draw k are set first (`sim.config.draws`; on a copy of a `Config` given).
+    keys of the calibration's draw k are set first (`sim.config.draws`; on a copy of a `Config` given); then each
+    country's fence choice (`fence.poland=steel_wall`) is applied and the country keys filled
+    (`sim.config.fence_choice`, also on a copy).
     """
     if isinstance(cfg, Config):
-        return validate(apply_posterior_draw(cfg))
+        return validate(choose_fences(apply_posterior_draw(cfg)))
     from omegaconf import DictConfig, OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
@@ -51,7 +54,7 @@ def to_config(cfg: Config | DictConfig | Mapping[str, Any]) -> Config:
     except OmegaConfBaseException as err:
         raise ConfigError(str(err)) from None
     assert isinstance(obj, Config)
-    return validate(apply_posterior_draw(obj))
+    return validate(choose_fences(apply_posterior_draw(obj)))
 
 
 def load_config(overrides: list[str] | tuple[str, ...] = (), config_name: str = "config") -> DictConfig:

@@ -61,5 +61,12 @@ class FenceRule:
 
 @dataclass
 class FenceConfig:
+    """Where barriers stand: the group's option (`fence=steel_wall`: `name` and its `rules`), and the option each
+    country's line got. `poland`/`lithuania` name an option of the fence group whose rules replace that country's
+    (`fence.poland=steel_wall`); null: the group's. A resolved config holds both filled in, unless a line's rules
+    were edited beyond any option (`sim.config.fence_choice`)."""
+
     name: str = "none"
+    poland: str | None = None  # an option of the fence group for the Polish line; null: `name`'s
+    lithuania: str | None = None  # an option of the fence group for the Lithuanian line; null: `name`'s
     rules: list[FenceRule] = field(default_factory=list)

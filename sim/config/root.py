@@ -9,6 +9,7 @@ from sim.config.border import BorderConfig, TerrainConfig
 from sim.config.calibration import CalibrationConfig
 from sim.config.cost import CostConfig
 from sim.config.escort import EscortConfig
+from sim.config.experiment import ExperimentInfo
 from sim.config.exposure import ExposureConfig
 from sim.config.fence import BarriersConfig, FenceConfig, SensorsConfig
 from sim.config.fields import (
@@ -45,6 +46,8 @@ class Config:
     exposure: ExposureConfig = field(default_factory=ExposureConfig)
     cost: CostConfig = field(default_factory=CostConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
+    # what the experiment (configs/experiment/) a run belongs to asks; empty outside one (sim.config.experiment)
+    experiment: ExperimentInfo = field(default_factory=ExperimentInfo)
     progress: bool = True  # progress bar for long runs in an interactive terminal
     # refuse a run whose estimated memory is above this (`sim.config.resources`); raise it on a bigger machine
     memory_limit_gb: float = between(4.0, 0.01, 1e6)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.config.border import BorderConfig, BorderLine
 from sim.config.enums import EU_COUNTRIES, Barrier, Terrain
+from sim.config.experiment import experiment_problems
 from sim.config.fields import LAST_DATE, ConfigError, parse_date
 from sim.config.resources import memory_estimate
 from sim.config.root import Config
@@ -212,6 +213,21 @@ def _check_access(border: BorderConfig, errors: list[str]) -> None:
             )
 
 
+def has_key(cfg: Config, key: str) -> bool:
+    """Whether dotted `key` names a key of the config (a value or a block: `fence`, `troops.poland`)."""
+    node: Any = cfg
+    for part in key.split("."):
+        if not dataclasses.is_dataclass(node) or part not in {f.name for f in dataclasses.fields(node)}:
+            return False
+        node = getattr(node, part)
+    return True
+
+
+def _check_experiment(cfg: Config, errors: list[str]) -> None:
+    """The experiment block: a file name, a question ending in '?', a baseline of this config's keys."""
+    errors.extend(experiment_problems(cfg.experiment, lambda key: has_key(cfg, key)))
+
+
 def _check_effective_probabilities(cfg: Config, errors: list[str]) -> None:
     """A barrier's p_breach times a terrain's p_breach_factor is the chance a try gets through there: it must be a
     probability for every barrier the fence rules could put on every terrain (nothing is clipped silently)."""
@@ -309,6 +325,7 @@ CROSS_CHECKS: tuple[tuple[Callable[[Config, list[str]], None], tuple[str, ...]],
     (_check_misc, ("escort.", "start_date")),
     (_check_effective_probabilities, ("barriers.", "terrain.")),
     (_check_posterior_draw, ("posterior_draw",)),
+    (_check_experiment, ("experiment.",)),
 )
 
 

@@ -60,7 +60,7 @@ BAD_SWEEPS = {
     "unknown_experiment": (
         ("+experiment=bogus", "days=2"),
         2,
-        [r"experiment/bogus", r"fence_vs_troops", r"pushback_policy", r"quick_compare"],
+        [r"experiment/bogus", r"fence_vs_troops", r"poland_wall_vs_troops", r"pushback_policy", r"quick_compare"],
     ),
     "unknown_strategy": (
         ("escort.strategy=random,smart", "days=2"),
@@ -509,7 +509,12 @@ def test_report_baseline_on_a_share_swept_as_0_and_0_5(basic, tmp_path):
 
 # --- 9. experiment and launcher configs ---------------------------------------------------------------------------
 
-EXPERIMENT_JOBS = {"fence_vs_troops": 3 * 4 * 10, "pushback_policy": 3 * 3 * 10, "quick_compare": 2 * 2 * 5}
+EXPERIMENT_JOBS = {
+    "fence_vs_troops": 3 * 4 * 10,
+    "poland_wall_vs_troops": 2 * 3 * 5,
+    "pushback_policy": 3 * 3 * 10,
+    "quick_compare": 2 * 2 * 5,
+}
 EXPERIMENTS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
 
 

@@ -19,10 +19,26 @@ from sim.config import CONFIG_DIR, Config, register_configs, to_config
 NAMED_DEFAULTS = {"border": "belarus_eu", "fence": "none", "arrivals": "constant", "calibration": "calibrated"}
 
 
+#: Config's blocks that describe no component: the experiment block (sim/config/experiment.py) is set by the
+#: experiment a run belongs to (`+experiment=<name>`, no default option), and is empty otherwise.
+NOT_COMPONENTS = {"experiment"}
+
+
 def component_fields() -> dict[str, type]:
     """Config's blocks that are components (nested dataclasses): name -> schema class."""
     hints = typing.get_type_hints(Config)
-    return {f.name: hints[f.name] for f in dataclasses.fields(Config) if dataclasses.is_dataclass(hints[f.name])}
+    return {
+        f.name: hints[f.name]
+        for f in dataclasses.fields(Config)
+        if dataclasses.is_dataclass(hints[f.name]) and f.name not in NOT_COMPONENTS
+    }
+
+
+def test_the_blocks_that_are_no_component_are_set_by_every_experiment():
+    hints = typing.get_type_hints(Config)
+    assert {f.name for f in dataclasses.fields(Config) if dataclasses.is_dataclass(hints[f.name])} >= NOT_COMPONENTS
+    for path in sorted((CONFIG_DIR / "experiment").glob("*.yaml")):
+        assert set(yaml.safe_load(path.read_text())) >= NOT_COMPONENTS, f"{path.name} does not set {NOT_COMPONENTS}"
 
 
 def defaults_list() -> list:
