@@ -33,7 +33,8 @@ from sim.analysis.report_html import write_html
 from sim.analysis.stats import COUNT, SHARE, Bounds, Estimate, cost_per_prevented, effect, few_runs, mean_ci
 from sim.cli.aggregate import Sweep, aggregate, collect
 from sim.cli.io import cannot_write, write_text
-from sim.cli.outputs import OverrideError, parse_override, read_config, same_value, split_top_level
+from sim.cli.outputs import OverrideError, parse_override, read_config, same_value
+from sim.config.overrides import split_top_level
 
 NOT_RECORDED = "not recorded in these runs"
 #: Below this many runs in a scenario the report warns that its intervals are unreliable (`--min-runs`).

@@ -86,26 +86,6 @@ def parse_override(text: str) -> tuple[str, Any]:
     return override.key_or_group, override.value()
 
 
-def split_top_level(text: str, sep: str = ",") -> list[str]:
-    """`text` split at `sep` outside brackets, braces, parentheses and quotes: `a=[1,2],b='x,y'` → 2 parts."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, char in enumerate(text):
-        if quote:
-            if char == quote and text[i - 1] != "\\":
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char in "[{(":
-            depth += 1
-        elif char in "]})":
-            depth -= 1
-        elif char == sep and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
-
-
 def config_value(config: dict, key: str) -> Any:
     """The value of a swept `key` in a run's resolved config: `troops.poland` → 2000, a config group such as
     `fence` → its `name`, a country's fence (`fence.poland`) → the option its line got; `ABSENT` when the config

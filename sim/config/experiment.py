@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sim.config.overrides import split_top_level
+
 #: An experiment's name is its file name in configs/experiment/ (without `.yaml`).
 NAME = re.compile(r"[A-Za-z0-9_-]+")
 #: A dotted config key as a baseline names it (`fence.poland`, `policy.poland.pushback_share`).
@@ -27,25 +29,6 @@ class ExperimentInfo:
     baseline: str = ""  # the report's default --baseline: "key=value,key=value"; "" = the first scenario
 
 
-def split_items(text: str) -> list[str]:
-    """`text` split at commas outside brackets, braces and quotes (`a=[1,2],b=3` -> 2 items)."""
-    items, depth, quote, start = [], 0, "", 0
-    for i, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote and text[i - 1] != "\\" else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[{(":
-            depth += 1
-        elif char in "]})":
-            depth -= 1
-        elif char == "," and depth == 0:
-            items.append(text[start:i])
-            start = i + 1
-    items.append(text[start:])
-    return items
-
-
 def experiment_problems(info: ExperimentInfo, has_key) -> list[str]:
     """What is wrong with an experiment block, each naming its key; `has_key(dotted)` tells whether the config
     has that key (a baseline must name keys of the config)."""
@@ -55,7 +38,7 @@ def experiment_problems(info: ExperimentInfo, has_key) -> list[str]:
     question = info.question.strip()
     if question and not question.endswith("?"):
         problems.append(f"experiment.question='{info.question}': allowed one sentence ending in '?'")
-    for item in split_items(info.baseline) if info.baseline.strip() else []:
+    for item in split_top_level(info.baseline) if info.baseline.strip() else []:
         key, equals, value = item.strip().partition("=")
         key = key.strip().lstrip("+~")
         if not equals or not value.strip():

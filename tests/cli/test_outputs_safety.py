@@ -29,9 +29,10 @@ from sim.analysis.report import ReportError, parse_baseline
 from sim.cli import aggregate as aggregate_module
 from sim.cli.aggregate import AggregateOnEnd, Sweep, collect, uniform, write
 from sim.cli.output_guard import LOCK_NAME, LockHolder, OutputDirError, SweepLock, claim_run_dir, conflicts
-from sim.cli.outputs import output_problem, split_top_level
+from sim.cli.outputs import output_problem
 from sim.cli.run import run_job
 from sim.config import CONFIG_DIR, load_config
+from sim.config.overrides import split_top_level
 
 OUTPUTS = ("daily.csv", "segments.csv", "summary.json", "config.yaml")
 SMALL = ("seed=0,1", "days=1")

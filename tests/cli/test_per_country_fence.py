@@ -173,7 +173,7 @@ def test_the_headline_experiment_sweeps_poland_alone_with_lithuania_as_in_2021()
     asked = {tuple(sorted(o for o in job if not o.startswith("+experiment"))) for job in jobs}
     wanted = {
         tuple(sorted((f"fence.poland={f}", f"troops.poland={t}", f"seed={s}")))
-        for f, t, s in itertools.product(("none", "steel_wall"), (2000, 6000, 15000), range(5))
+        for f, t, s in itertools.product(("none", "steel_wall"), (2000, 6000, 15000), range(10))
     }
     assert asked == wanted and len(jobs) == len(wanted)
     season = to_config(load_config([]))  # 2021 as it happened: Lithuania's fence, troops and policy

@@ -511,7 +511,7 @@ def test_report_baseline_on_a_share_swept_as_0_and_0_5(basic, tmp_path):
 
 EXPERIMENT_JOBS = {
     "fence_vs_troops": 3 * 4 * 10,
-    "poland_wall_vs_troops": 2 * 3 * 5,
+    "poland_wall_vs_troops": 2 * 3 * 10,
     "pushback_policy": 3 * 3 * 10,
     "quick_compare": 2 * 2 * 5,
 }

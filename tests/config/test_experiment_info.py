@@ -10,7 +10,8 @@ import yaml
 
 from sim import ConfigError, load_config
 from sim.config import CONFIG_DIR, to_config
-from sim.config.experiment import experiment_file_problem, split_items
+from sim.config.experiment import experiment_file_problem
+from sim.config.overrides import split_top_level
 
 EXPERIMENTS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
 
@@ -34,7 +35,7 @@ def test_every_experiment_states_its_frame(name):
     assert len(info.description.split()) >= 20
     # its baseline is one scenario of its own sweep: every key swept (seed aside), each value one of the sweep's
     swept = _swept(name)
-    pairs = dict(item.split("=", 1) for item in split_items(info.baseline))
+    pairs = dict(item.split("=", 1) for item in split_top_level(info.baseline))
     assert set(pairs) == set(swept) - {"seed"}, info.baseline
     for key, value in pairs.items():
         assert value in swept[key], f"{key}={value} is not swept by {name}"
@@ -61,7 +62,7 @@ def test_a_bad_experiment_block_names_its_key(override, message):
 
 def test_a_baseline_may_hold_commas_inside_a_value():
     baseline = "troops.ramp.poland=[{date:'2021-08-01',value:0.2}],fence=none"
-    assert len(split_items(baseline)) == 2
+    assert len(split_top_level(baseline)) == 2
     info = to_config(load_config([f'experiment.baseline="{baseline}"'])).experiment
     assert info.baseline == baseline
 

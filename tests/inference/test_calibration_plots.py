@@ -8,19 +8,11 @@ import pandas as pd
 from PIL import Image
 
 from sim.inference import calibration_plots as plots
+from sim.inference.calibrate import FITTED_2021
 from sim.inference.parameters import parameters
 
 #: The shipped calibration's eight parameters (calibration/calibrated/summary.json).
-KEYS = (
-    "guards.responders_per_alarm",
-    "escort.group_size.median",
-    "escort.stay_hours",
-    "exposure.hazard_per_day",
-    "barriers.razor_wire.p_breach",
-    "migrant.walk_kmh_eu",
-    "guards.p_see",
-    "guards.capacity_per_hour",
-)
+KEYS = FITTED_2021
 
 
 def test_the_pair_plot_of_eight_parameters_is_a_palette_png_well_under_200_kb(tmp_path):
