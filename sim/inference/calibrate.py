@@ -41,6 +41,7 @@ from sim.cli.io import cannot_write, write_csv, write_json, write_parquet, write
 from sim.cli.run import config_file_problem
 from sim.config import ConfigError
 from sim.inference.parameters import BY_KEY, Parameter, apply
+from sim.inference.proposal import DEFENSIVE_SHARE
 from sim.inference.simulate import Simulator, quiet_model
 from sim.inference.targets import Target, distance, weights
 
@@ -166,6 +167,14 @@ def parser() -> argparse.ArgumentParser:
         help="stop after the generation that reaches this many runs (default 2500)",
     )
     p.add_argument("--min-epsilon", type=float, default=0.0, help="stop once epsilon is at most this (default 0)")
+    p.add_argument(
+        "--defensive",
+        type=float,
+        default=DEFENSIVE_SHARE,
+        metavar="SHARE",
+        help=f"the prior's share of each generation's proposal, 0 to <1 (default {DEFENSIVE_SHARE}; 0: pyabc's kernel "
+        "alone; sim/inference/proposal.py)",
+    )
     p.add_argument("--cores", type=int, help="local worker processes (default: all cores)")
     p.add_argument("--dask", metavar="tcp://HOST:PORT", help="run on this Dask scheduler's workers instead")
     p.add_argument("--seed", type=int, default=0, help="seeds numpy's global random state (default 0)")
@@ -208,6 +217,7 @@ class Settings:
     generations: int
     max_simulations: int | None
     min_epsilon: float
+    defensive: float
     cores: int
     dask: str | None
     seed: int
@@ -232,6 +242,7 @@ class Settings:
             "parameters": list(self.keys),
             "population": self.population,
             "overrides": list(self.overrides),
+            "defensive": self.defensive,
         }
 
 
@@ -253,6 +264,8 @@ def check(args: argparse.Namespace, argv: Sequence[str]) -> Settings:
         raise OptionError(f"--max-simulations must be at least 1 (got {args.max_simulations})")
     if not math.isfinite(args.min_epsilon) or args.min_epsilon < 0:
         raise OptionError(f"--min-epsilon must be a number >= 0 (got {args.min_epsilon})")
+    if not math.isfinite(args.defensive) or not 0 <= args.defensive < 1:
+        raise OptionError(f"--defensive must be a share from 0 to below 1 (got {args.defensive})")
     if args.cores is not None and args.cores < 1:
         raise OptionError(f"--cores must be at least 1 (got {args.cores})")
     if args.cores is not None and args.dask:
@@ -299,6 +312,7 @@ def check(args: argparse.Namespace, argv: Sequence[str]) -> Settings:
         generations=args.generations,
         max_simulations=args.max_simulations,
         min_epsilon=args.min_epsilon,
+        defensive=args.defensive,
         cores=args.cores or os.cpu_count() or 1,
         dask=args.dask,
         seed=args.seed,
@@ -369,7 +383,14 @@ def read_stored(db: Path) -> dict[str, Any]:
 
 def check_resume(settings: Settings) -> None:
     stored = read_stored(settings.db)
-    option = {"fit": "--fit", "parameters": "--parameters", "population": "--population", "overrides": "--override"}
+    stored.setdefault("defensive", 0.0)  # calibrations stored before --defensive existed used pyabc's kernel alone
+    option = {
+        "fit": "--fit",
+        "parameters": "--parameters",
+        "population": "--population",
+        "overrides": "--override",
+        "defensive": "--defensive",
+    }
     for key, value in settings.stored().items():
         if key in stored and stored[key] != value:
             raise OptionError(
@@ -424,17 +445,19 @@ class Progress:
             left = min(left, max(0, self.budget - total) * elapsed / total)
         self.say(
             f"generation {int(row.generation) + 1}/{self.generations}: epsilon {row.epsilon:.4g}, accepted "
-            f"{int(row.accepted)}/{int(row.simulations)} ({row.acceptance_rate:.0%}), {total} simulations so far, "
+            f"{int(row.accepted)}/{int(row.simulations)} ({row.acceptance_rate:.0%}), effective sample size "
+            f"{row.effective_sample_size:.0f}, {total} simulations so far, "
             f"{duration(elapsed)} elapsed, about {duration(left)} left"
         )
 
 
 def generations_table(history: Any) -> pd.DataFrame:
-    """epsilons.csv: one row per finished generation."""
+    """epsilons.csv: one row per finished generation (its effective sample size is Kish's, of its weights)."""
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0].sort_values("t")
     counts = history.get_nr_particles_per_population()
     accepted = [int(counts.get(t, 0)) for t in pops["t"]]
+    ess = [effective_sample_size(np.asarray(history.get_distribution(m=0, t=int(t))[1])) for t in pops["t"]]
     return pd.DataFrame(
         {
             "generation": pops["t"].astype(int).to_numpy(),
@@ -442,6 +465,7 @@ def generations_table(history: Any) -> pd.DataFrame:
             "accepted": accepted,
             "simulations": pops["samples"].astype(int).to_numpy(),
             "acceptance_rate": np.array(accepted) / pops["samples"].astype(float).to_numpy(),
+            "effective_sample_size": ess,
             "seconds": pops["wall_time"].astype(float).fillna(0.0).to_numpy(),
         }
     )
@@ -450,6 +474,8 @@ def generations_table(history: Any) -> pd.DataFrame:
 def calibrate(settings: Settings, sim: Simulator, sampler: Any, progress: Progress) -> tuple[Any, float]:
     """Run the remaining generations, one at a time; returns pyabc's history and the seconds this took."""
     import pyabc
+
+    from sim.inference.proposal import DefensiveTransition
 
     _quiet_pyabc()
     model = Model(sim, settings.keys)
@@ -468,6 +494,7 @@ def calibrate(settings: Settings, sim: Simulator, sampler: Any, progress: Progre
             Distance(sim.targets),
             population_size=settings.population,
             eps=pyabc.QuantileEpsilon(alpha=ALPHA),
+            transitions=DefensiveTransition(settings.defensive),
             sampler=sampler,
         )
         if first:
@@ -652,6 +679,8 @@ def summary(settings: Settings, sim: Simulator, history: Any, table: pd.DataFram
             for p in settings.parameters
         ],
         "posterior": est,
+        "proposal": f"defensive mixture: {settings.defensive} x prior + {1 - settings.defensive:.4g} x pyabc's "
+        "MultivariateNormalTransition (sim/inference/proposal.py)",
         "budget": {
             "population": settings.population,
             "generations": settings.generations,

@@ -66,6 +66,9 @@ def test_a_resumed_calibration_continues_the_same_database(resumed):
     assert two["epsilon"].iloc[1] <= two["epsilon"].iloc[0]
     assert (two["accepted"] == 6).all() and (two["simulations"] >= 6).all()
     np.testing.assert_allclose(two["acceptance_rate"], two["accepted"] / two["simulations"])
+    assert two["effective_sample_size"].iloc[0] == pytest.approx(6.0)  # generation 0: the prior, equal weights
+    assert (two["effective_sample_size"].between(1, 6 + 1e-9)).all()
+    assert "effective sample size" in second.stdout
 
 
 def test_the_outputs_hold_the_posterior_in_natural_units(resumed):
@@ -93,6 +96,7 @@ def test_the_outputs_hold_the_posterior_in_natural_units(resumed):
     assert summary["targets"] and all(t["weight"] > 0 for t in summary["targets"])
     assert summary["generations_run"] == 2 and summary["simulations"] >= 12
     assert summary["pyabc"] and summary["machine_cores"] >= 1
+    assert summary["proposal"].startswith("defensive mixture: 0.1 x prior")
     log = (out / "progress.log").read_text()
     assert "generation 2/2" in log
 
@@ -130,6 +134,8 @@ def test_an_existing_database_or_results_are_never_overwritten(resumed, capsys):
     assert "--out" in err and "--force" in err and "posterior.parquet" in err
     assert cal.main([*args_for(tmp, "third", "--resume"), "--population", "7"]) == 2
     assert "--population" in capsys.readouterr().err
+    assert cal.main([*args_for(tmp, "third", "--resume"), "--defensive", "0.2"]) == 2  # another proposal
+    assert "--defensive" in capsys.readouterr().err
     assert not (tmp / "third").exists() and not (tmp / "other.db").exists()
 
 
@@ -138,6 +144,8 @@ def test_an_existing_database_or_results_are_never_overwritten(resumed, capsys):
     [
         (["--parameters", "guards.p_sea"], "--parameters"),
         (["--population", "1"], "--population"),
+        (["--defensive", "1"], "--defensive"),
+        (["--defensive", "nan"], "--defensive"),
         (["--generations", "0"], "--generations"),
         (["--max-simulations", "-5"], "--max-simulations"),
         (["--min-epsilon", "-1"], "--min-epsilon"),
