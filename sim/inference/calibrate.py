@@ -41,7 +41,6 @@ from sim.cli.io import cannot_write, write_csv, write_json, write_parquet, write
 from sim.cli.run import config_file_problem
 from sim.config import ConfigError
 from sim.inference.parameters import BY_KEY, Parameter, apply
-from sim.inference.proposal import DEFENSIVE_SHARE
 from sim.inference.simulate import Simulator, quiet_model
 from sim.inference.targets import Target, distance, weights
 
@@ -73,6 +72,9 @@ N_DRAWS = 100
 DRAWS_SEED = 13
 #: The epsilon quantile: each generation accepts runs closer than the median distance of the last one.
 ALPHA = 0.5
+#: The prior's share of each generation's proposal (sim/inference/proposal.py): every importance weight is then at
+#: most 1 / 0.1 = 10 times the prior density.
+DEFENSIVE_SHARE = 0.1
 #: Seconds to wait for a Dask scheduler before saying it cannot be reached.
 DASK_TIMEOUT = 5
 #: Every file a calibration writes into --out (progress.log grows while it runs; the rest come at the end).

@@ -19,18 +19,15 @@ import pandas as pd
 import pyabc
 from pyabc.transition import MultivariateNormalTransition, Transition
 
-#: The prior's share of the proposal: weights are at most 1 / 0.1 = 10 times the prior density.
-DEFENSIVE_SHARE = 0.1
-
 
 class DefensiveTransition(Transition):
     """Proposal density `share × prior + (1 − share) × pyabc's MultivariateNormalTransition` on the unit cube.
 
-    `share` is in [0, 1): 0 is pyabc's kernel alone. Draws use numpy's global random state, as pyabc's do (seeded
-    by `python -m sim.calibrate --seed`).
+    `share` is in [0, 1): 0 is pyabc's kernel alone (`python -m sim.calibrate --defensive`, default 0.1). Draws use
+    numpy's global random state, as pyabc's do (seeded by `python -m sim.calibrate --seed`).
     """
 
-    def __init__(self, share: float = DEFENSIVE_SHARE, scaling: float = 1.0):
+    def __init__(self, share: float, scaling: float = 1.0):
         if not 0.0 <= share < 1.0:
             raise ValueError(f"share must be in [0, 1), got {share}")
         self.share = share
