@@ -20,6 +20,7 @@ from sim.core.ledger import Ledger, table_rows
 from sim.core.migrants import ASYLUM, GAVE_UP, IN_EU, PUSHED_BACK, Migrants, Tries
 from sim.core.policy import Policy
 from sim.core.population import NEVER, Population
+from sim.core.scratch import room
 
 #: The ledger rows `transitions.see_and_spot` counts into: flows detected_attempts, turned_back_at_line,
 #: stopped_at_line, detections; segment counters stopped_at_line, detections.
@@ -64,6 +65,11 @@ class Interception:
         # people seen at the line or spotted inside this hour (uids, and flagged in a mask by uid)
         self._found = np.empty(0, dtype=np.int64)
         self._found_mask = np.zeros(people.capacity, dtype=bool)
+        # work arrays of the hourly passes (`sim.core.scratch`): the people inside and those nobody tracks, the
+        # people found and tracked, and a flag per person for this hour's tries (all False between calls)
+        self._zone = np.empty((2, 0), dtype=np.int64)
+        self._seen = np.empty((2, 0), dtype=np.int64)
+        self._just_tried = np.zeros(people.capacity, dtype=bool)
         # numpy's `lose_hold ** k` for as many responders as a segment can have (every patrol): `lose_contact`
         # looks its powers up instead of raising to them each hour (the same kernel made them: the same bits)
         self._hold_powers = guards.cfg.lose_hold ** np.arange(guards.n + 1)
@@ -73,20 +79,29 @@ class Interception:
         nobody tracks yet may be spotted by patrols (`p_sight`: chance per segment, shape (n_segments,); None:
         the guards' `sight_probability()`, worked out only in an hour when someone can be seen).
 
-        Returns the uids of everyone tracked inside the zone (int64), this hour's breachers seen among them.
+        Returns the uids of everyone tracked inside the zone (int64), this hour's breachers seen among them (a view of
+        this component's work array, good until its next call).
         """
         p, b, rng, led = self.people, self.border, self.rng, self.ledger
+        n_active = p.active.size
+        if self._just_tried.size < p.capacity:
+            self._just_tried = np.zeros(p.capacity, dtype=bool)
+        zone = self._zone = room(self._zone, n_active)
         # those who tried this hour had their draw at the line (and those who got through are not tracked yet)
-        inside, untracked = transitions.inside_unseen(p.active, p.state, p.tracked, tries.uids, IN_EU)
-        if not (tries.uids.size or untracked.size):  # nobody to see: nothing drawn, nobody found
+        n_inside, n_untracked = transitions.inside_unseen_into(
+            p.active, p.state, p.tracked, tries.uids, IN_EU, self._just_tried, zone
+        )
+        inside, untracked = zone[0, :n_inside], zone[1, :n_untracked]
+        if not (tries.uids.size or n_untracked):  # nobody to see: nothing drawn, nobody found
             self._found = untracked
             return inside[p.tracked[inside]]
         if p_sight is None:
             p_sight = self.guards.sight_probability()
         # one draw per try, then one per untracked person inside: the stream's order
         try_draws = rng.random(tries.uids.size) if tries.uids.size else NO_DRAWS
-        spot_draws = rng.random(untracked.size) if untracked.size else NO_DRAWS
-        self._found, tracked = transitions.see_and_spot(
+        spot_draws = rng.random(n_untracked) if n_untracked else NO_DRAWS
+        seen = self._seen = room(self._seen, max(tries.uids.size + n_untracked, n_inside))
+        n_found, n_tracked = transitions.see_and_spot_into(
             tries.uids,
             tries.segments,
             tries.success,
@@ -106,8 +121,10 @@ class Interception:
             led.segment_table,
             day,
             DETECT_ROWS,
+            seen,
         )
-        return tracked
+        self._found = seen[0, :n_found]
+        return seen[1, :n_tracked]
 
     def nobody_found(self) -> None:
         """An hour with nobody out in the zone: what `detect` would have found (nobody), without its work."""
