@@ -244,6 +244,53 @@ def lose_contact(
     day: int,
     row: int,
 ) -> np.ndarray:
+    """Which of the `held` people the pursuit loses this hour (`lose_contact_into`); returns the `hunted` still
+    tracked (uids, in `hunted`'s order), a new array."""
+    still = np.empty(hunted.size, dtype=np.int64)
+    n = lose_contact_into(
+        hunted,
+        held,
+        draws,
+        segment,
+        lose_factor,
+        lose_per_hour,
+        hold_powers,
+        state,
+        t_arrive,
+        target,
+        hour,
+        responding,
+        tracked,
+        country,
+        flows,
+        day,
+        row,
+        still,
+    )
+    return still[:n]
+
+
+@compiled
+def lose_contact_into(
+    hunted: np.ndarray,
+    held: np.ndarray,
+    draws: np.ndarray,
+    segment: np.ndarray,
+    lose_factor: np.ndarray,
+    lose_per_hour: float,
+    hold_powers: np.ndarray,
+    state: np.ndarray,
+    t_arrive: np.ndarray,
+    target: np.ndarray,
+    hour: int,
+    responding: int,
+    tracked: np.ndarray,
+    country: np.ndarray,
+    flows: np.ndarray,
+    day: int,
+    row: int,
+    still: np.ndarray,
+) -> int:
     """Which of the `held` people (uids, one uniform `draws` each, in that order; a subset of `hunted`) the pursuit
     loses this hour:
 
@@ -253,7 +300,8 @@ def lose_contact(
     for every k up to the number of patrols (`Interception`), so p_lose is the numpy code's to the bit. The lost
     are no longer `tracked`, and counted by country in the ledger's `flows` (`Ledger.flow_table`) at `row`, `day`.
 
-    Returns the `hunted` still tracked (uids, in `hunted`'s order).
+    Writes the `hunted` still tracked (uids, in `hunted`'s order) into `still` (at least `hunted.size` long) and
+    returns how many.
     """
     per_segment = np.zeros(lose_factor.size, dtype=np.int64)
     for r in range(state.size):
@@ -267,12 +315,37 @@ def lose_contact(
             tracked[uid] = False
             flows[row, day, country[uid]] += 1.0
             n_lost += 1
-    if not n_lost:
-        return hunted
-    still = np.empty(hunted.size, dtype=np.int64)
     n = 0
     for uid in hunted:
-        if tracked[uid]:
+        if not n_lost or tracked[uid]:  # nobody lost: all of `hunted`
             still[n] = uid
             n += 1
-    return still[:n]
+    return n
+
+
+@compiled
+def not_found_into(hunted: np.ndarray, found: np.ndarray, flag: np.ndarray, out: np.ndarray) -> int:
+    """The `hunted` (uids, in their order) not among the `found` into `out` (at least `hunted.size` long); returns
+    how many. `flag` (bool, one per person) is work space, all False on entry and left so."""
+    for uid in found:
+        flag[uid] = True
+    n = 0
+    for uid in hunted:
+        if not flag[uid]:
+            out[n] = uid
+            n += 1
+    for uid in found:
+        flag[uid] = False
+    return n
+
+
+@compiled
+def within_reach_into(tracked: np.ndarray, y_km: np.ndarray, reach: float, out: np.ndarray) -> int:
+    """The `tracked` (uids, in their order) less than `reach` km inland (`y_km` < reach) into `out` (at least
+    `tracked.size` long); returns how many."""
+    n = 0
+    for uid in tracked:
+        if y_km[uid] < reach:
+            out[n] = uid
+            n += 1
+    return n

@@ -70,6 +70,9 @@ class Interception:
         self._zone = np.empty((2, 0), dtype=np.int64)
         self._seen = np.empty((2, 0), dtype=np.int64)
         self._just_tried = np.zeros(people.capacity, dtype=bool)
+        # the hunted within reach; the hunted still tracked (first half) and those not found this hour (second half)
+        self._hunted = np.empty(0, dtype=np.int64)
+        self._still = np.empty(0, dtype=np.int64)
         # numpy's `lose_hold ** k` for as many responders as a segment can have (every patrol): `lose_contact`
         # looks its powers up instead of raising to them each hour (the same kernel made them: the same bits)
         self._hold_powers = guards.cfg.lose_hold ** np.arange(guards.n + 1)
@@ -138,7 +141,8 @@ class Interception:
         if not tracked.size:
             return tracked
         reach = self.guards.cfg.reach_share * self.border.eu_depth_km
-        return tracked[self.people.y_km[tracked] < reach]
+        hunted = self._hunted = room(self._hunted, tracked.size)
+        return hunted[: guards_catch.within_reach_into(tracked, self.people.y_km, reach, hunted)]
 
     def lose_contact(self, hunted: np.ndarray, hour: int, day: int) -> np.ndarray:
         """Pursuits that fail: each hunted person tracked before this hour is lost with
@@ -147,23 +151,24 @@ class Interception:
 
         (one draw each from the guards' stream, in uid order; none when `lose_per_hour` is 0). A lost person is no
         longer tracked, so no responders are sent for them and nobody apprehends them until patrols spot them
-        again. Returns the hunted people still tracked (uids)."""
+        again. Returns the hunted people still tracked (uids; `hunted` itself, or a view of this component's work
+        array, good until its next call)."""
         cfg, p, b = self.guards.cfg, self.people, self.border
         if cfg.lose_per_hour <= 0 or not hunted.size:
             return hunted
+        still = self._still = room(self._still, 2 * hunted.size)
         # people found this hour are not lost in the hour they are found
         if self._found.size:
-            if self._found_mask.size < p.n:
+            if self._found_mask.size < p.capacity:
                 self._found_mask = np.zeros(p.capacity, dtype=bool)
-            self._found_mask[self._found] = True
-            held = hunted[~self._found_mask[hunted]]
-            self._found_mask[self._found] = False
+            held = still[hunted.size :]
+            held = held[: guards_catch.not_found_into(hunted, self._found, self._found_mask, held)]
         else:
             held = hunted
         if not held.size:
             return hunted
         g = self.guards
-        return guards_catch.lose_contact(
+        n = guards_catch.lose_contact_into(
             hunted,
             held,
             self.rng.random(held.size),
@@ -181,7 +186,9 @@ class Interception:
             self.ledger.flow_table,
             day,
             LOST_ROW,
+            still,
         )
+        return still[:n]
 
     def apprehend(self, hunted: np.ndarray, hour: int, day: int) -> None:
         """Arrived responders take tracked people (`hunted`, uids); the country's policy decides pushback or
