@@ -17,6 +17,7 @@ from sim.core import transitions
 from sim.core.border import NO_BARRIER, Border
 from sim.core.ledger import Ledger, table_rows
 from sim.core.population import NEVER, Population
+from sim.core.scratch import room
 from sim.core.states import MigrantState
 
 # States as plain ints: an enum member lookup costs microseconds, and these sit in the hourly loop.
@@ -59,6 +60,12 @@ class Migrants:
         self.day = 0
         self.groups = 0  # groups that have left the camps (numbered 1, 2, ... by `new_group`)
         self.held_retry_hours = np.full(len(Country), cfg.retry_hours, dtype=np.int64)  # per line (massing)
+        # work arrays of the hourly passes (`sim.core.scratch`): who is due at a fence (tired, impatient, trying),
+        # the tries' outcomes and segments, who crossed
+        self._due = np.empty((3, 0), dtype=np.int64)
+        self._success = np.empty(0, dtype=bool)
+        self._segs = np.empty(0, dtype=np.int64)
+        self._crossed = np.empty(0, dtype=np.int64)
 
     def _count(self, name: str, uids: np.ndarray) -> None:
         if uids.size:
@@ -107,9 +114,11 @@ class Migrants:
     def try_fences(self, hour: int, rng: np.random.Generator, rng_move: np.random.Generator) -> Tries:
         """People at a fence whose turn has come give up, move on to another segment, or try once.
 
-        Breach draws come from `rng` (the barriers stream), moves from `rng_move` (the migrants stream)."""
+        Breach draws come from `rng` (the barriers stream), moves from `rng_move` (the migrants stream). The tries
+        returned are views of this component's work arrays (`sim.core.scratch`), good until its next call."""
         p, cfg, b = self.people, self.cfg, self.border
-        tired, impatient, uids = transitions.due_at_fence(
+        due = self._due = room(self._due, p.active.size)
+        n_tired, n_impatient, n_trying = transitions.due_at_fence_into(
             p.active,
             p.state,
             p.t_next,
@@ -122,17 +131,28 @@ class Migrants:
             cfg.max_attempts,
             cfg.max_zone_days * 24,
             cfg.patience_hours,
+            due,
         )
-        self.give_up(tired, hour)
-        self.switch_segment(impatient, hour, rng_move)
-        if not uids.size:
+        if n_tired:
+            self.give_up(due[0, :n_tired], hour)
+        if n_impatient:
+            self.switch_segment(due[1, :n_impatient], hour, rng_move)
+        if not n_trying:
             return Tries.none()
-        success = transitions.try_once(
+        uids = due[2, :n_trying]
+        success, segs = self._success[:n_trying], self._segs[:n_trying]
+        if success.size < n_trying:
+            self._success = np.empty(due.shape[1], dtype=bool)
+            self._segs = np.empty(due.shape[1], dtype=np.int64)
+            success, segs = self._success[:n_trying], self._segs[:n_trying]
+        led = self.ledger
+        transitions.try_and_count(
             uids,
-            rng.random(uids.size),
+            rng.random(n_trying),
             p.segment,
             b.p_breach,
             b.barrier,
+            NO_BARRIER,
             b.bar_delay_hours,
             b.walk_factor,
             cfg.walk_kmh_eu,
@@ -149,19 +169,12 @@ class Migrants:
             p.observed,
             p.n_attempts,
             p.t_next,
-        )
-        led = self.ledger
-        segs = transitions.count_tries(
-            uids,
-            success,
-            p.segment,
-            p.country,
-            b.barrier,
-            NO_BARRIER,
             led.flow_table,
             led.segment_table,
             self.day,
             TRY_ROWS,
+            success,
+            segs,
         )
         return Tries(uids, segs, success)
 
@@ -190,9 +203,13 @@ class Migrants:
         p.t_next[uids] = hour + travel
 
     def walk_inside(self, hour: int) -> np.ndarray:
-        """People inside the EU zone walk inland; reaching the interior line is a crossing."""
-        p, b = self.people, self.border
-        crossed = transitions.walk_inland(
+        """People inside the EU zone walk inland; reaching the interior line is a crossing. Returns those who
+        crossed (a view of this component's work array, good until its next call)."""
+        p, b, led = self.people, self.border, self.ledger
+        crossed = self._crossed = room(self._crossed, p.active.size)
+        # counted as crossings, and those seen after a barrier breach and not caught as barrier_escapes_seen: the
+        # 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
+        n = transitions.walk_and_cross(
             p.active,
             p.state,
             p.t_next,
@@ -203,23 +220,11 @@ class Migrants:
             b.eu_depth_km,
             hour,
             IN_EU,
-        )
-        if not crossed.size:
-            return crossed
-        # counted as crossings, and those seen after a barrier breach and not caught as barrier_escapes_seen: the
-        # 2023 "zaobserwowane przekroczenia" (docs/ODD.md 7.7)
-        led = self.ledger
-        transitions.cross(
-            crossed,
-            hour,
             CROSSED,
             NEVER,
-            p.state,
             p.t_done,
-            p.t_next,
             p.tracked,
             p.observed,
-            p.segment,
             b.barrier,
             NO_BARRIER,
             p.country,
@@ -227,8 +232,9 @@ class Migrants:
             led.segment_table,
             self.day,
             CROSS_ROWS,
+            crossed,
         )
-        return crossed
+        return crossed[:n]
 
     def return_to_fence(self, hour: int) -> None:
         """Rested (or forced) pushed-back people go back to the fence at the segment they were returned to."""

@@ -62,24 +62,60 @@ def due_at_fence(
     - tired: `max_attempts` tries made, or `max_zone_hours` since leaving the camps, and not held by Belarus;
     - impatient: the others who reached their segment `patience_hours` ago or more (they move on);
     - trying: everyone else due (they try the fence this hour).
+
+    (`due_at_fence_into` into new arrays.)
     """
-    tired = np.empty(active.size, dtype=np.int64)
-    impatient = np.empty(active.size, dtype=np.int64)
-    trying = np.empty(active.size, dtype=np.int64)
+    out = np.empty((3, active.size), dtype=np.int64)
+    n_tired, n_impatient, n_trying = due_at_fence_into(
+        active,
+        state,
+        t_next,
+        n_attempts,
+        t_zone,
+        t_segment,
+        held,
+        hour,
+        at_fence,
+        max_attempts,
+        max_zone_hours,
+        patience_hours,
+        out,
+    )
+    return out[0, :n_tired], out[1, :n_impatient], out[2, :n_trying]
+
+
+@compiled
+def due_at_fence_into(
+    active: np.ndarray,
+    state: np.ndarray,
+    t_next: np.ndarray,
+    n_attempts: np.ndarray,
+    t_zone: np.ndarray,
+    t_segment: np.ndarray,
+    held: np.ndarray,
+    hour: int,
+    at_fence: int,
+    max_attempts: int,
+    max_zone_hours: float,
+    patience_hours: int,
+    out: np.ndarray,
+) -> tuple[int, int, int]:
+    """`due_at_fence`'s three groups written into the rows of `out` (int64, shape (3, >= active.size)): the tired
+    into row 0, the impatient into row 1, the trying into row 2; returns how many each."""
     n_tired = n_impatient = n_trying = 0
     for uid in active:
         if state[uid] != at_fence or t_next[uid] > hour:
             continue
         if (n_attempts[uid] >= max_attempts or hour - t_zone[uid] >= max_zone_hours) and not held[uid]:
-            tired[n_tired] = uid
+            out[0, n_tired] = uid
             n_tired += 1
         elif hour - t_segment[uid] >= patience_hours:
-            impatient[n_impatient] = uid
+            out[1, n_impatient] = uid
             n_impatient += 1
         else:
-            trying[n_trying] = uid
+            out[2, n_trying] = uid
             n_trying += 1
-    return tired[:n_tired], impatient[:n_impatient], trying[:n_trying]
+    return n_tired, n_impatient, n_trying
 
 
 @compiled
@@ -106,14 +142,67 @@ def try_once(
     n_attempts: np.ndarray,
     t_next: np.ndarray,
 ) -> np.ndarray:
+    """Each person of `uids` tries their segment's fence once (`try_once_into`); returns whether each got through."""
+    success = np.empty(uids.size, dtype=np.bool_)
+    try_once_into(
+        uids,
+        draws,
+        segment,
+        p_breach,
+        barrier,
+        delay_hours,
+        walk_factor,
+        walk_kmh_eu,
+        country,
+        held,
+        held_retry_hours,
+        retry_hours,
+        hour,
+        in_eu,
+        state,
+        y_km,
+        tracked,
+        breach_seen,
+        observed,
+        n_attempts,
+        t_next,
+        success,
+    )
+    return success
+
+
+@compiled
+def try_once_into(
+    uids: np.ndarray,
+    draws: np.ndarray,
+    segment: np.ndarray,
+    p_breach: np.ndarray,
+    barrier: np.ndarray,
+    delay_hours: np.ndarray,
+    walk_factor: np.ndarray,
+    walk_kmh_eu: float,
+    country: np.ndarray,
+    held: np.ndarray,
+    held_retry_hours: np.ndarray,
+    retry_hours: int,
+    hour: int,
+    in_eu: int,
+    state: np.ndarray,
+    y_km: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    observed: np.ndarray,
+    n_attempts: np.ndarray,
+    t_next: np.ndarray,
+    success: np.ndarray,
+) -> None:
     """Each person of `uids` tries their segment's fence once: through when their draw is below the segment's
-    `p_breach`. Returns whether each got through.
+    `p_breach`. Writes whether each got through into `success` (bool, the first `uids.size` items).
 
     Through: `in_eu`, held at the line for the barrier's whole hours of delay, the fraction walked off the first
     hour's progress (a negative `y_km`), untracked and unseen so far. Not through: next try after the retry
     interval (their line's massing interval for people held by Belarus).
     """
-    success = np.empty(uids.size, dtype=np.bool_)
     for i in range(uids.size):
         uid = uids[i]
         s = segment[uid]
@@ -130,7 +219,6 @@ def try_once(
             t_next[uid] = hour + 1 + np.int64(whole)
         else:
             t_next[uid] = hour + (held_retry_hours[country[uid]] if held[uid] else retry_hours)
-    return success
 
 
 @compiled
@@ -146,12 +234,31 @@ def count_tries(
     day: int,
     rows: np.ndarray,
 ) -> np.ndarray:
+    """Count the hour's tries (`count_tries_into`); returns the tries' segments (int64, in the order of `uids`)."""
+    segs = np.empty(uids.size, dtype=np.int64)
+    count_tries_into(uids, success, segment, country, barrier, no_barrier, flows, segment_counts, day, rows, segs)
+    return segs
+
+
+@compiled
+def count_tries_into(
+    uids: np.ndarray,
+    success: np.ndarray,
+    segment: np.ndarray,
+    country: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+    segs: np.ndarray,
+) -> None:
     """Count the hour's tries (`uids`, `success`: through the fence) straight into the ledger's tables
     (`Ledger.flow_table` for `day`, `Ledger.segment_table`), at the rows `rows` gives (`TRY_ROWS`): attempts,
     breaches, breaches of a segment with a barrier (flows, by country); attempts, breaches (by segment).
 
-    Returns the tries' segments (int64, in the order of `uids`)."""
-    segs = np.empty(uids.size, dtype=np.int64)
+    Writes the tries' segments into `segs` (int64, the first `uids.size` items, in the order of `uids`)."""
     for i in range(uids.size):
         uid = uids[i]
         s = segment[uid]
@@ -164,7 +271,66 @@ def count_tries(
             segment_counts[rows[4], s] += 1
             if barrier[s] != no_barrier:
                 flows[rows[2], day, c] += 1.0
-    return segs
+
+
+@compiled
+def try_and_count(
+    uids: np.ndarray,
+    draws: np.ndarray,
+    segment: np.ndarray,
+    p_breach: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    delay_hours: np.ndarray,
+    walk_factor: np.ndarray,
+    walk_kmh_eu: float,
+    country: np.ndarray,
+    held: np.ndarray,
+    held_retry_hours: np.ndarray,
+    retry_hours: int,
+    hour: int,
+    in_eu: int,
+    state: np.ndarray,
+    y_km: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    observed: np.ndarray,
+    n_attempts: np.ndarray,
+    t_next: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+    success: np.ndarray,
+    segs: np.ndarray,
+) -> None:
+    """`try_once_into` then `count_tries_into` in one call: the tries made (whether each got through into
+    `success`), then counted (their segments into `segs`)."""
+    try_once_into(
+        uids,
+        draws,
+        segment,
+        p_breach,
+        barrier,
+        delay_hours,
+        walk_factor,
+        walk_kmh_eu,
+        country,
+        held,
+        held_retry_hours,
+        retry_hours,
+        hour,
+        in_eu,
+        state,
+        y_km,
+        tracked,
+        breach_seen,
+        observed,
+        n_attempts,
+        t_next,
+        success,
+    )
+    count_tries_into(uids, success, segment, country, barrier, no_barrier, flows, segment_counts, day, rows, segs)
 
 
 @compiled
@@ -180,9 +346,32 @@ def walk_inland(
     hour: int,
     in_eu: int,
 ) -> np.ndarray:
-    """The active people `in_eu` whose timer has come walk one hour inland (`walk_kmh_eu` × their segment's
-    terrain factor); returns those who reach the interior line (`eu_depth_km`, to within 1e-9 km), ascending."""
+    """The active people `in_eu` whose timer has come walk one hour inland (`walk_inland_into`); returns those
+    who reach the interior line, ascending."""
     crossed = np.empty(active.size, dtype=np.int64)
+    n = walk_inland_into(
+        active, state, t_next, segment, y_km, walk_factor, walk_kmh_eu, eu_depth_km, hour, in_eu, crossed
+    )
+    return crossed[:n]
+
+
+@compiled
+def walk_inland_into(
+    active: np.ndarray,
+    state: np.ndarray,
+    t_next: np.ndarray,
+    segment: np.ndarray,
+    y_km: np.ndarray,
+    walk_factor: np.ndarray,
+    walk_kmh_eu: float,
+    eu_depth_km: float,
+    hour: int,
+    in_eu: int,
+    crossed: np.ndarray,
+) -> int:
+    """The active people `in_eu` whose timer has come walk one hour inland (`walk_kmh_eu` × their segment's
+    terrain factor); writes those who reach the interior line (`eu_depth_km`, to within 1e-9 km), ascending, into
+    `crossed` and returns how many."""
     n = 0
     for uid in active:
         if state[uid] == in_eu and t_next[uid] <= hour:
@@ -190,7 +379,61 @@ def walk_inland(
             if y_km[uid] >= eu_depth_km - 1e-9:
                 crossed[n] = uid
                 n += 1
-    return crossed[:n]
+    return n
+
+
+@compiled
+def walk_and_cross(
+    active: np.ndarray,
+    state: np.ndarray,
+    t_next: np.ndarray,
+    segment: np.ndarray,
+    y_km: np.ndarray,
+    walk_factor: np.ndarray,
+    walk_kmh_eu: float,
+    eu_depth_km: float,
+    hour: int,
+    in_eu: int,
+    crossed_state: int,
+    never: int,
+    t_done: np.ndarray,
+    tracked: np.ndarray,
+    observed: np.ndarray,
+    barrier: np.ndarray,
+    no_barrier: int,
+    country: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+    crossed: np.ndarray,
+) -> int:
+    """`walk_inland_into` then `cross` in one call: those who reach the interior line (into `crossed`, ascending;
+    returns how many) leave the system and are counted."""
+    n = walk_inland_into(
+        active, state, t_next, segment, y_km, walk_factor, walk_kmh_eu, eu_depth_km, hour, in_eu, crossed
+    )
+    if n:
+        cross(
+            crossed[:n],
+            hour,
+            crossed_state,
+            never,
+            state,
+            t_done,
+            t_next,
+            tracked,
+            observed,
+            segment,
+            barrier,
+            no_barrier,
+            country,
+            flows,
+            segment_counts,
+            day,
+            rows,
+        )
+    return n
 
 
 @compiled
@@ -300,6 +543,57 @@ def see_and_spot(
     day: int,
     rows: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The hour's detection (`see_and_spot_into`) into new arrays: returns the people found this hour whom the
+    pursuit cannot lose yet, and the people `inside` now tracked."""
+    out = np.empty((2, max(tried.size + untracked.size, inside.size)), dtype=np.int64)
+    n_found, n_tracked = see_and_spot_into(
+        tried,
+        tried_segments,
+        success,
+        try_draws,
+        untracked,
+        spot_draws,
+        inside,
+        p_detect,
+        p_sight,
+        segment,
+        country,
+        tracked,
+        breach_seen,
+        observed,
+        recent_breaches,
+        flows,
+        segment_counts,
+        day,
+        rows,
+        out,
+    )
+    return out[0, :n_found], out[1, :n_tracked]
+
+
+@compiled
+def see_and_spot_into(
+    tried: np.ndarray,
+    tried_segments: np.ndarray,
+    success: np.ndarray,
+    try_draws: np.ndarray,
+    untracked: np.ndarray,
+    spot_draws: np.ndarray,
+    inside: np.ndarray,
+    p_detect: np.ndarray,
+    p_sight: np.ndarray,
+    segment: np.ndarray,
+    country: np.ndarray,
+    tracked: np.ndarray,
+    breach_seen: np.ndarray,
+    observed: np.ndarray,
+    recent_breaches: np.ndarray,
+    flows: np.ndarray,
+    segment_counts: np.ndarray,
+    day: int,
+    rows: np.ndarray,
+    out: np.ndarray,
+) -> tuple[int, int]:
     """The hour's detection: tries at the line seen or not (`see_tries`, draws `try_draws`, one per try), people
     inside nobody tracks spotted by patrols in sight (`untracked`, a draw each in `spot_draws`, spotted when below
     `p_sight` of their segment: tracked and observed from now), and what it counts.
@@ -310,13 +604,14 @@ def see_and_spot(
     spotted) by country; those met by patrols and everyone found by segment. Breaches seen are added to the
     patrols' `recent_breaches` per segment once (a whole count per segment, as `bincount` then `+=` added them).
 
-    Returns the people found this hour whom the pursuit cannot lose yet (the breaches seen, then the spotted;
-    uids), and the people `inside` (the EU zone, ascending) now tracked.
+    Writes into `out` (int64, shape (2, >= max(tried.size + untracked.size, inside.size))): row 0 the people found
+    this hour whom the pursuit cannot lose yet (the breaches seen, then the spotted; uids), row 1 the people
+    `inside` (the EU zone, ascending) now tracked. Returns how many of each.
     """
     seen, turned_back, stopped, breached = see_tries(
         tried, tried_segments, success, try_draws, p_detect, p_sight, tracked, breach_seen, observed
     )
-    found = np.empty(breached.size + untracked.size, dtype=np.int64)
+    found = out[0]
     found[: breached.size] = breached
     n_found = breached.size
     for i in range(untracked.size):
@@ -347,13 +642,13 @@ def see_and_spot(
             if per_segment[s]:
                 recent_breaches[s] += per_segment[s]
                 per_segment[s] = 0
-    now_tracked = np.empty(inside.size, dtype=np.int64)
+    now_tracked = out[1]
     n = 0
     for uid in inside:
         if tracked[uid]:
             now_tracked[n] = uid
             n += 1
-    return found[:n_found], now_tracked[:n]
+    return n_found, n
 
 
 @compiled
@@ -361,22 +656,42 @@ def inside_unseen(
     active: np.ndarray, state: np.ndarray, tracked: np.ndarray, tried: np.ndarray, in_eu: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The active people `in_eu` (ascending), and those of them nobody tracks who did not try the fence this hour
-    (`tried`: this hour's tries, uids): the people patrols may spot inside."""
-    just_tried = np.zeros(state.size, dtype=np.bool_)
+    (`tried`: this hour's tries, uids): the people patrols may spot inside (`inside_unseen_into`)."""
+    out = np.empty((2, active.size), dtype=np.int64)
+    n_inside, n_untracked = inside_unseen_into(
+        active, state, tracked, tried, in_eu, np.zeros(state.size, dtype=np.bool_), out
+    )
+    return out[0, :n_inside], out[1, :n_untracked]
+
+
+@compiled
+def inside_unseen_into(
+    active: np.ndarray,
+    state: np.ndarray,
+    tracked: np.ndarray,
+    tried: np.ndarray,
+    in_eu: int,
+    just_tried: np.ndarray,
+    out: np.ndarray,
+) -> tuple[int, int]:
+    """The active people `in_eu` (ascending) into row 0 of `out` (int64, shape (2, >= active.size)), and those of
+    them nobody tracks who did not try the fence this hour (`tried`: this hour's tries, uids) into row 1: the
+    people patrols may spot inside. Returns how many of each. `just_tried` (bool, one per person) is work space,
+    all False on entry and left so."""
     for uid in tried:
         just_tried[uid] = True
-    inside = np.empty(active.size, dtype=np.int64)
-    untracked = np.empty(active.size, dtype=np.int64)
     n_inside = n_untracked = 0
     for uid in active:
         if state[uid] != in_eu:
             continue
-        inside[n_inside] = uid
+        out[0, n_inside] = uid
         n_inside += 1
         if not tracked[uid] and not just_tried[uid]:
-            untracked[n_untracked] = uid
+            out[1, n_untracked] = uid
             n_untracked += 1
-    return inside[:n_inside], untracked[:n_untracked]
+    for uid in tried:
+        just_tried[uid] = False
+    return n_inside, n_untracked
 
 
 @compiled

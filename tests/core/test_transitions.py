@@ -16,9 +16,11 @@ from tolerance import assert_same_values
 
 from sim.core import transitions
 from sim.core.border import NO_BARRIER
+from sim.core.exposure import below
 from sim.core.guards import catch
 from sim.core.guards.force import HANDLING, PATROLLING, RESPONDING, miss_powers
 from sim.core.guards.interception import CATCH_ROWS, DETECT_ROWS
+from sim.core.guards.response import shortfall, shortfall_into
 from sim.core.ledger import Ledger, table_rows
 from sim.core.migrants import (
     APPROACHING,
@@ -32,6 +34,7 @@ from sim.core.migrants import (
     TRY_ROWS,
 )
 from sim.core.population import NEVER
+from sim.core.scratch import room
 
 N, N_SEGMENTS, HOUR = 600, 40, 500
 STATES = np.array([APPROACHING, AT_FENCE, IN_EU, PUSHED_BACK, CROSSED], dtype=np.int8)
@@ -603,3 +606,208 @@ def test_crossings_leave_and_are_counted_as_numpy_did(seed):
     assert 0 < seen.size < crossed.size
     same_people(p, q)
     same_books(books, want)
+
+
+# --- passes that fill work arrays the caller keeps (`sim/core/scratch.py`) -----------------------------------------
+# The hourly phases call the `*_into` passes with work arrays they reuse hour after hour (longer than needed, and
+# holding the last hour's uids); each must give what the code it replaced gave, whatever the arrays held before.
+
+
+def dirty(shape, dtype=np.int64) -> np.ndarray:
+    """A work array as an earlier hour left it: longer than needed and full of stale values."""
+    return np.full(shape, 7 if dtype is not np.bool_ else True, dtype=dtype)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_due_at_fence_into_reused_work_gives_the_three_groups(seed):
+    p = people(seed)
+    args = (p["active"], p["state"], p["t_next"], p["n_attempts"], p["t_zone"], p["t_segment"], p["held"])
+    args = (*args, HOUR, AT_FENCE, 8, 240.0, 12)
+    want = transitions.due_at_fence(*args)
+    out = dirty((3, p["active"].size + 9))
+    counts = transitions.due_at_fence_into(*args, out)
+    assert all(w.size for w in want)
+    for row, (n, w) in enumerate(zip(counts, want, strict=True)):
+        assert_same_values(out[row, :n], w, err_msg=f"group {row}")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_one_call_to_try_and_count_is_try_once_then_count_tries(seed):
+    rng = np.random.default_rng(1200 + seed)
+    p, q = people(seed), people(seed)
+    uids = due(p, AT_FENCE)
+    draws = rng.random(uids.size)
+    p_breach = rng.uniform(0.0, 1.0, N_SEGMENTS)
+    barrier = rng.integers(0, 3, N_SEGMENTS).astype(np.int8)
+    delay_hours, walk_factor = np.array([0.0, 1.5, 3.25]), rng.uniform(0.5, 1.0, N_SEGMENTS)
+    held_retry_hours = np.array([0, 2, 5], dtype=np.int64)
+    books, want = ledger_tables()
+    fixed = (delay_hours, walk_factor, 2.5)
+    success = transitions.try_once(
+        uids, draws, q["segment"], p_breach, barrier, *fixed, q["country"], q["held"], held_retry_hours, 6, HOUR,
+        IN_EU, q["state"], q["y_km"], q["tracked"], q["breach_seen"], q["observed"], q["n_attempts"], q["t_next"],
+    )  # fmt: skip
+    segs = transitions.count_tries(
+        uids, success, q["segment"], q["country"], barrier, NO_BARRIER, want.flow_table, want.segment_table, DAY,
+        TRY_ROWS,
+    )  # fmt: skip
+    got_success, got_segs = dirty(uids.size + 5, np.bool_), dirty(uids.size + 5)
+    got_success[: uids.size] = ~success  # stale outcomes, the opposite of this hour's
+    transitions.try_and_count(
+        uids, draws, p["segment"], p_breach, barrier, NO_BARRIER, *fixed, p["country"], p["held"], held_retry_hours,
+        6, HOUR, IN_EU, p["state"], p["y_km"], p["tracked"], p["breach_seen"], p["observed"], p["n_attempts"],
+        p["t_next"], books.flow_table, books.segment_table, DAY, TRY_ROWS, got_success, got_segs,
+    )  # fmt: skip
+    assert success.any() and not success.all()
+    assert_same_values(got_success[: uids.size], success, err_msg="success")
+    assert_same_values(got_segs[: uids.size], segs, err_msg="segments")
+    same_people(p, q)
+    same_books(books, want)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_one_call_to_walk_and_cross_is_walk_inland_then_cross(seed):
+    rng = np.random.default_rng(1300 + seed)
+    p, q = people(seed), people(seed)
+    walk_factor = rng.uniform(0.5, 1.0, N_SEGMENTS)
+    barrier = rng.integers(0, 3, N_SEGMENTS).astype(np.int8)
+    books, want = ledger_tables()
+    walk = (walk_factor, 2.0, 4.0, HOUR, IN_EU)
+    crossed = transitions.walk_inland(q["active"], q["state"], q["t_next"], q["segment"], q["y_km"], *walk)
+    transitions.cross(
+        crossed, HOUR, CROSSED, NEVER, q["state"], q["t_done"], q["t_next"], q["tracked"], q["observed"],
+        q["segment"], barrier, NO_BARRIER, q["country"], want.flow_table, want.segment_table, DAY, CROSS_ROWS,
+    )  # fmt: skip
+    out = dirty(p["active"].size + 3)
+    n = transitions.walk_and_cross(
+        p["active"], p["state"], p["t_next"], p["segment"], p["y_km"], *walk, CROSSED, NEVER, p["t_done"],
+        p["tracked"], p["observed"], barrier, NO_BARRIER, p["country"], books.flow_table, books.segment_table, DAY,
+        CROSS_ROWS, out,
+    )  # fmt: skip
+    assert crossed.size
+    assert_same_values(out[:n], crossed, err_msg="crossed")
+    same_people(p, q)
+    same_books(books, want)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_inside_unseen_into_reused_work_leaves_its_flags_clear(seed):
+    p = people(seed)
+    tried = due(p, AT_FENCE)[::2]
+    p["state"][tried[::2]] = IN_EU
+    want = transitions.inside_unseen(p["active"], p["state"], p["tracked"], tried, IN_EU)
+    flags, out = np.zeros(N, dtype=bool), dirty((2, p["active"].size + 4))
+    for _ in range(2):  # twice with the same work arrays
+        counts = transitions.inside_unseen_into(p["active"], p["state"], p["tracked"], tried, IN_EU, flags, out)
+        for row, (k, w) in enumerate(zip(counts, want, strict=True)):
+            assert_same_values(out[row, :k], w, err_msg=f"row {row}")
+        assert not flags.any()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_responders_and_candidates_is_arrived_responders_then_within_capacity(seed):
+    rng = np.random.default_rng(1400 + seed)
+    p = people(seed)
+    n_patrols = 200
+    state = rng.choice([PATROLLING, RESPONDING, HANDLING], n_patrols, p=[0.3, 0.6, 0.1]).astype(np.int8)
+    t_arrive = HOUR + rng.integers(-2, 2, n_patrols)
+    target = rng.integers(0, N_SEGMENTS // 2, n_patrols)  # some segments have no responders
+    candidates = rng.permutation(p["active"])
+    arrived, per_segment = catch.arrived_responders(state, t_arrive, target, HOUR, RESPONDING, N_SEGMENTS)
+    uids, segs = catch.within_capacity(candidates, p["segment"], per_segment)
+    rows, counts = dirty(n_patrols), dirty(N_SEGMENTS)
+    got_uids, got_segs = dirty(candidates.size), dirty(candidates.size)
+    n_arrived, n = catch.responders_and_candidates(
+        state, t_arrive, target, HOUR, RESPONDING, candidates, p["segment"], rows, counts, got_uids, got_segs
+    )
+    assert 0 < uids.size < candidates.size
+    assert_same_values(rows[:n_arrived], arrived, err_msg="arrived")
+    assert_same_values(counts, per_segment, err_msg="per segment")
+    assert_same_values(got_uids[:n], uids, err_msg="candidates")
+    assert_same_values(got_segs[:n], segs, err_msg="their segments")
+    nobody = np.full(n_patrols, PATROLLING, dtype=np.int8)
+    assert catch.responders_and_candidates(
+        nobody, t_arrive, target, HOUR, RESPONDING, candidates, p["segment"], rows, counts, got_uids, got_segs
+    ) == (0, 0)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_alarms_shortfall_matches_numpy(seed):
+    rng = np.random.default_rng(1500 + seed)
+    n_patrols, need = 300, 3
+    state = rng.choice([PATROLLING, RESPONDING, HANDLING], n_patrols, p=[0.3, 0.5, 0.2]).astype(np.int8)
+    target = rng.integers(0, N_SEGMENTS, n_patrols)
+    alarms = rng.integers(0, N_SEGMENTS, 25)  # repeats and no order
+    # the numpy code inside the compiled function it replaced (`response.shortfall` before the work arrays)
+    alarmed = np.zeros(N_SEGMENTS, dtype=bool)
+    alarmed[alarms] = True
+    have = np.bincount(target[state == RESPONDING], minlength=N_SEGMENTS)
+    segments = np.flatnonzero(alarmed & (have < need))
+    wanted = need - have[segments]
+    out, work = dirty((2, N_SEGMENTS + 2)), dirty(N_SEGMENTS)
+    n = shortfall_into(alarms, state, target, RESPONDING, need, work, out)
+    assert 0 < segments.size < np.unique(alarms).size
+    assert_same_values(out[0, :n], segments, err_msg="segments")
+    assert_same_values(out[1, :n], wanted, err_msg="wanted")
+    for g, e in zip(shortfall(alarms, state, target, RESPONDING, need, N_SEGMENTS), (segments, wanted), strict=True):
+        assert_same_values(g, e)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_hunted_within_reach_and_not_found_match_numpy(seed):
+    rng = np.random.default_rng(1600 + seed)
+    p = people(seed)
+    tracked = p["active"][p["tracked"][p["active"]]]
+    reach = 2.0
+    out = dirty(tracked.size + 3)
+    n = catch.within_reach_into(tracked, p["y_km"], reach, out)
+    hunted = tracked[p["y_km"][tracked] < reach]  # the numpy code it replaced (`Interception.in_reach`)
+    assert 0 < hunted.size < tracked.size
+    assert_same_values(out[:n], hunted, err_msg="within reach")
+    found = rng.permutation(np.concatenate([hunted[::3], p["active"][::5]]))
+    # the numpy code it replaced (`Interception.lose_contact`)
+    mask = np.zeros(N, dtype=bool)
+    mask[found] = True
+    held = hunted[~mask[hunted]]
+    flags = np.zeros(N, dtype=bool)
+    k = catch.not_found_into(hunted, found, flags, out)
+    assert 0 < held.size < hunted.size
+    assert_same_values(out[:k], held, err_msg="not found")
+    assert not flags.any()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_exposure_deaths_match_numpy(seed):
+    rng = np.random.default_rng(1700 + seed)
+    p = people(seed)
+    zone = p["active"][np.isin(p["state"][p["active"]], [APPROACHING, AT_FENCE, IN_EU, PUSHED_BACK])]
+    draws = rng.random(zone.size)
+    p_die = rng.uniform(0.0, 0.5, N_SEGMENTS)
+    want = zone[draws < p_die[p["segment"][zone]]]  # the numpy code it replaced (`Exposure.deaths`)
+    out = dirty(zone.size + 2)
+    n = below(zone, draws, p_die, p["segment"], out)
+    assert 0 < want.size < zone.size
+    assert_same_values(out[:n], want, err_msg="deaths")
+
+
+def test_lose_contact_with_nobody_lost_keeps_everyone_hunted():
+    p = people(0)
+    hunted = p["active"][::2]  # tracked or not: with nobody lost, all of them stay hunted
+    books, _ = ledger_tables()
+    state = np.full(10, RESPONDING, dtype=np.int8)
+    still = dirty(hunted.size)
+    n = catch.lose_contact_into(
+        hunted, hunted, np.ones(hunted.size), p["segment"], np.ones(N_SEGMENTS), 0.5, np.ones(11), state,
+        np.zeros(10, dtype=np.int64), np.zeros(10, dtype=np.int64), HOUR, RESPONDING, p["tracked"], p["country"],
+        books.flow_table, DAY, 0, still,
+    )  # fmt: skip
+    assert_same_values(still[:n], hunted)
+
+
+def test_work_arrays_grow_geometrically_and_keep_their_shape():
+    work = np.empty((3, 0), dtype=np.int64)
+    work = room(work, 5)
+    assert work.shape == (3, 64) and work.dtype == np.int64
+    assert room(work, 64) is work
+    assert room(work, 65).shape == (3, 128)
+    assert room(work, 1000).shape == (3, 1000)

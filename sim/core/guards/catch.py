@@ -20,16 +20,34 @@ from sim.core.jit import compiled
 def arrived_responders(
     state: np.ndarray, t_arrive: np.ndarray, target: np.ndarray, hour: int, responding: int, n_segments: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The responders that have reached their segment (rows ascending), and how many have reached each segment."""
-    per_segment = np.zeros(n_segments, dtype=np.int64)
+    """The responders that have reached their segment (rows ascending), and how many have reached each segment
+    (`arrived_responders_into` into new arrays)."""
+    per_segment = np.empty(n_segments, dtype=np.int64)
     rows = np.empty(state.size, dtype=np.int64)
+    n = arrived_responders_into(state, t_arrive, target, hour, responding, rows, per_segment)
+    return rows[:n], per_segment
+
+
+@compiled
+def arrived_responders_into(
+    state: np.ndarray,
+    t_arrive: np.ndarray,
+    target: np.ndarray,
+    hour: int,
+    responding: int,
+    rows: np.ndarray,
+    per_segment: np.ndarray,
+) -> int:
+    """The responders that have reached their segment (rows ascending, into `rows`, at least one item per patrol;
+    returns how many), and how many have reached each segment (into `per_segment`, one item per segment)."""
+    per_segment[:] = 0
     n = 0
     for row in range(state.size):
         if state[row] == responding and t_arrive[row] <= hour:
             rows[n] = row
             n += 1
             per_segment[target[row]] += 1
-    return rows[:n], per_segment
+    return n
 
 
 @compiled
@@ -63,9 +81,19 @@ def within_capacity(
     candidates: np.ndarray, segment: np.ndarray, per_segment: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The candidates (uids, in their order) whose segment has arrived responders (`per_segment[segment] > 0`),
-    and their segments."""
+    and their segments (`within_capacity_into` into new arrays)."""
     uids = np.empty(candidates.size, dtype=np.int64)
     segs = np.empty(candidates.size, dtype=np.int64)
+    n = within_capacity_into(candidates, segment, per_segment, uids, segs)
+    return uids[:n], segs[:n]
+
+
+@compiled
+def within_capacity_into(
+    candidates: np.ndarray, segment: np.ndarray, per_segment: np.ndarray, uids: np.ndarray, segs: np.ndarray
+) -> int:
+    """The candidates (uids, in their order) whose segment has arrived responders (`per_segment[segment] > 0`)
+    into `uids`, and their segments into `segs` (each at least `candidates.size` long); returns how many."""
     n = 0
     for uid in candidates:
         s = segment[uid]
@@ -73,7 +101,29 @@ def within_capacity(
             uids[n] = uid
             segs[n] = s
             n += 1
-    return uids[:n], segs[:n]
+    return n
+
+
+@compiled
+def responders_and_candidates(
+    state: np.ndarray,
+    t_arrive: np.ndarray,
+    target: np.ndarray,
+    hour: int,
+    responding: int,
+    candidates: np.ndarray,
+    segment: np.ndarray,
+    rows: np.ndarray,
+    per_segment: np.ndarray,
+    uids: np.ndarray,
+    segs: np.ndarray,
+) -> tuple[int, int]:
+    """`arrived_responders_into` then, when any responder has arrived, `within_capacity_into`, in one call.
+    Returns how many responders arrived and how many candidates are within their reach (0 when none arrived)."""
+    n_arrived = arrived_responders_into(state, t_arrive, target, hour, responding, rows, per_segment)
+    if not n_arrived:
+        return 0, 0
+    return n_arrived, within_capacity_into(candidates, segment, per_segment, uids, segs)
 
 
 @compiled
@@ -114,9 +164,49 @@ def take(
     handling: int,
     busy_until: int,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """`take_into` into new arrays: returns the people taken and their segments."""
+    taken = np.empty(keys.size, dtype=np.int64)
+    taken_segs = np.empty(keys.size, dtype=np.int64)
+    n = take_into(
+        candidates,
+        segs,
+        eligible,
+        keys,
+        per_segment,
+        arrived,
+        target,
+        state,
+        t_busy_until,
+        capacity_per_hour,
+        handling,
+        busy_until,
+        taken,
+        taken_segs,
+    )
+    return taken[:n], taken_segs[:n]
+
+
+@compiled
+def take_into(
+    candidates: np.ndarray,
+    segs: np.ndarray,
+    eligible: np.ndarray,
+    keys: np.ndarray,
+    per_segment: np.ndarray,
+    arrived: np.ndarray,
+    target: np.ndarray,
+    state: np.ndarray,
+    t_busy_until: np.ndarray,
+    capacity_per_hour: int,
+    handling: int,
+    busy_until: int,
+    taken: np.ndarray,
+    taken_segs: np.ndarray,
+) -> int:
     """The `eligible` candidates (`candidates` at `segs`, a flag each), in their order, with one random `keys` each
     are taken at each segment up to its responders' capacity (`first_in_line`); then as many arrived responders as
-    the catch needs leave to handle it (`take_in`). Returns the people taken and their segments."""
+    the catch needs leave to handle it (`take_in`). Writes the people taken and their segments into `taken` and
+    `taken_segs` (each at least `keys.size` long); returns how many."""
     kept = np.empty(keys.size, dtype=np.int64)
     kept_segs = np.empty(keys.size, dtype=np.int64)
     n = 0
@@ -125,9 +215,13 @@ def take(
             kept[n] = candidates[i]
             kept_segs[n] = segs[i]
             n += 1
-    taken, taken_segs = first_in_line(kept, kept_segs, keys, per_segment, capacity_per_hour)
-    take_in(arrived, taken_segs, target, state, t_busy_until, capacity_per_hour, handling, busy_until, per_segment.size)
-    return taken, taken_segs
+    chosen, chosen_segs = first_in_line(kept, kept_segs, keys, per_segment, capacity_per_hour)
+    take_in(
+        arrived, chosen_segs, target, state, t_busy_until, capacity_per_hour, handling, busy_until, per_segment.size
+    )
+    taken[: chosen.size] = chosen
+    taken_segs[: chosen.size] = chosen_segs
+    return chosen.size
 
 
 @compiled
@@ -150,6 +244,53 @@ def lose_contact(
     day: int,
     row: int,
 ) -> np.ndarray:
+    """Which of the `held` people the pursuit loses this hour (`lose_contact_into`); returns the `hunted` still
+    tracked (uids, in `hunted`'s order), a new array."""
+    still = np.empty(hunted.size, dtype=np.int64)
+    n = lose_contact_into(
+        hunted,
+        held,
+        draws,
+        segment,
+        lose_factor,
+        lose_per_hour,
+        hold_powers,
+        state,
+        t_arrive,
+        target,
+        hour,
+        responding,
+        tracked,
+        country,
+        flows,
+        day,
+        row,
+        still,
+    )
+    return still[:n]
+
+
+@compiled
+def lose_contact_into(
+    hunted: np.ndarray,
+    held: np.ndarray,
+    draws: np.ndarray,
+    segment: np.ndarray,
+    lose_factor: np.ndarray,
+    lose_per_hour: float,
+    hold_powers: np.ndarray,
+    state: np.ndarray,
+    t_arrive: np.ndarray,
+    target: np.ndarray,
+    hour: int,
+    responding: int,
+    tracked: np.ndarray,
+    country: np.ndarray,
+    flows: np.ndarray,
+    day: int,
+    row: int,
+    still: np.ndarray,
+) -> int:
     """Which of the `held` people (uids, one uniform `draws` each, in that order; a subset of `hunted`) the pursuit
     loses this hour:
 
@@ -159,7 +300,8 @@ def lose_contact(
     for every k up to the number of patrols (`Interception`), so p_lose is the numpy code's to the bit. The lost
     are no longer `tracked`, and counted by country in the ledger's `flows` (`Ledger.flow_table`) at `row`, `day`.
 
-    Returns the `hunted` still tracked (uids, in `hunted`'s order).
+    Writes the `hunted` still tracked (uids, in `hunted`'s order) into `still` (at least `hunted.size` long) and
+    returns how many.
     """
     per_segment = np.zeros(lose_factor.size, dtype=np.int64)
     for r in range(state.size):
@@ -173,12 +315,37 @@ def lose_contact(
             tracked[uid] = False
             flows[row, day, country[uid]] += 1.0
             n_lost += 1
-    if not n_lost:
-        return hunted
-    still = np.empty(hunted.size, dtype=np.int64)
     n = 0
     for uid in hunted:
-        if tracked[uid]:
+        if not n_lost or tracked[uid]:  # nobody lost: all of `hunted`
             still[n] = uid
             n += 1
-    return still[:n]
+    return n
+
+
+@compiled
+def not_found_into(hunted: np.ndarray, found: np.ndarray, flag: np.ndarray, out: np.ndarray) -> int:
+    """The `hunted` (uids, in their order) not among the `found` into `out` (at least `hunted.size` long); returns
+    how many. `flag` (bool, one per person) is work space, all False on entry and left so."""
+    for uid in found:
+        flag[uid] = True
+    n = 0
+    for uid in hunted:
+        if not flag[uid]:
+            out[n] = uid
+            n += 1
+    for uid in found:
+        flag[uid] = False
+    return n
+
+
+@compiled
+def within_reach_into(tracked: np.ndarray, y_km: np.ndarray, reach: float, out: np.ndarray) -> int:
+    """The `tracked` (uids, in their order) less than `reach` km inland (`y_km` < reach) into `out` (at least
+    `tracked.size` long); returns how many."""
+    n = 0
+    for uid in tracked:
+        if y_km[uid] < reach:
+            out[n] = uid
+            n += 1
+    return n

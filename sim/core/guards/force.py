@@ -18,7 +18,8 @@ from sim.config.guards import GuardsConfig
 from sim.core.agents import GUARD_CLASSES, Guard
 from sim.core.border import Border
 from sim.core.guards import beats, catch
-from sim.core.guards.response import send_nearest, shortfall
+from sim.core.guards.response import send_nearest, shortfall, shortfall_into
+from sim.core.scratch import room
 from sim.core.states import PatrolState
 
 # Patrol states as plain ints: an enum member lookup costs microseconds, and these sit in the hourly loop.
@@ -106,6 +107,14 @@ class GuardForce:
         self._p_miss = 1.0 - cfg.p_see * np.minimum(1.0, 2 * reach / border.length_km)
         self._miss_powers = miss_powers(self._p_miss, SIGHT_POWERS)
         self._n_near = np.zeros(border.n, dtype=np.int64)  # `sight_probability`'s work space
+        # `apprehend`'s work arrays (`sim.core.scratch`): the arrived responders and their count per segment; the
+        # candidates within their reach and their segments (rows 0, 1), the people taken and their segments (2, 3)
+        self._arrived = np.empty(n, dtype=np.int64)
+        self._per_segment = np.zeros(border.n, dtype=np.int64)
+        self._catch_work = np.empty((4, 0), dtype=np.int64)
+        # `dispatch`'s work arrays: responders per segment; the segments short of them and how many each lacks
+        self._have = np.empty(border.n, dtype=np.int64)
+        self._short = np.empty((2, border.n), dtype=np.int64)
 
     # --- troop levels and deployment ----------------------------------------------------------------------------
 
@@ -276,11 +285,12 @@ class GuardForce:
         if not alarm_segments.size:
             return
         # most alarms come from hunts already staffed: only segments short of responders get a search
-        short, wanted = shortfall(
-            alarm_segments, self.state, self.target, RESPONDING, self.cfg.responders_per_alarm, self.border.n
+        short = self._short
+        n = shortfall_into(
+            alarm_segments, self.state, self.target, RESPONDING, self.cfg.responders_per_alarm, self._have, short
         )
-        if short.size:
-            self._send_nearest(short, wanted, hour, RESPONDING, self.cfg.pursuit_hours)
+        if n:
+            self._send_nearest(short[0, :n], short[1, :n], hour, RESPONDING, self.cfg.pursuit_hours)
 
     def send(self, segment: int, k: int, hour: int, state: int, busy_hours: int | None) -> int:
         """Send up to `k` free patrols of the segment's country (fewer responders if some already hunt there);
@@ -315,38 +325,52 @@ class GuardForce:
         )
 
     def apprehend(self, people, candidates: np.ndarray, hour: int, rng: np.random.Generator) -> Catch:
-        """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend."""
+        """Arrived responders take tracked people at their segment, up to their capacity, each with p_apprehend.
+
+        The catch returned is a view of this component's work arrays (`sim.core.scratch`), good until its next
+        call."""
         self._n_free = None
         if not candidates.size:
             return Catch.none()
-        arrived, per_segment = catch.arrived_responders(
-            self.state, self.t_arrive, self.target, hour, RESPONDING, self.border.n
+        work = self._catch_work = room(self._catch_work, candidates.size)
+        n_arrived, n = catch.responders_and_candidates(
+            self.state,
+            self.t_arrive,
+            self.target,
+            hour,
+            RESPONDING,
+            candidates,
+            people.segment,
+            self._arrived,
+            self._per_segment,
+            work[0],
+            work[1],
         )
-        if not arrived.size:
+        if not n_arrived:
             return Catch.none()
-        candidates, segs = catch.within_capacity(candidates, people.segment, per_segment)
-        eligible = rng.random(candidates.size) < self.cfg.p_apprehend
+        eligible = rng.random(n) < self.cfg.p_apprehend
         n_eligible = int(np.count_nonzero(eligible))
         if not n_eligible:
             return Catch.none()
         # in a random order at each segment, as many as its responders can take; as many responders as the catch
         # needs leave to handle it, the others keep hunting
-        return Catch(
-            *catch.take(
-                candidates,
-                segs,
-                eligible,
-                rng.random(n_eligible),
-                per_segment,
-                arrived,
-                self.target,
-                self.state,
-                self.t_busy_until,
-                self.cfg.capacity_per_hour,
-                HANDLING,
-                hour + self.cfg.handling_hours,
-            )
+        n_taken = catch.take_into(
+            work[0, :n],
+            work[1, :n],
+            eligible,
+            rng.random(n_eligible),
+            self._per_segment,
+            self._arrived[:n_arrived],
+            self.target,
+            self.state,
+            self.t_busy_until,
+            self.cfg.capacity_per_hour,
+            HANDLING,
+            hour + self.cfg.handling_hours,
+            work[2],
+            work[3],
         )
+        return Catch(work[2, :n_taken], work[3, :n_taken])
 
     def counts_per_segment(self) -> np.ndarray:
         """Watching patrols per segment, as escorts (and the map) see them."""

@@ -20,6 +20,7 @@ from sim.core.ledger import Ledger, table_rows
 from sim.core.migrants import ASYLUM, GAVE_UP, IN_EU, PUSHED_BACK, Migrants, Tries
 from sim.core.policy import Policy
 from sim.core.population import NEVER, Population
+from sim.core.scratch import room
 
 #: The ledger rows `transitions.see_and_spot` counts into: flows detected_attempts, turned_back_at_line,
 #: stopped_at_line, detections; segment counters stopped_at_line, detections.
@@ -64,6 +65,14 @@ class Interception:
         # people seen at the line or spotted inside this hour (uids, and flagged in a mask by uid)
         self._found = np.empty(0, dtype=np.int64)
         self._found_mask = np.zeros(people.capacity, dtype=bool)
+        # work arrays of the hourly passes (`sim.core.scratch`): the people inside and those nobody tracks, the
+        # people found and tracked, and a flag per person for this hour's tries (all False between calls)
+        self._zone = np.empty((2, 0), dtype=np.int64)
+        self._seen = np.empty((2, 0), dtype=np.int64)
+        self._just_tried = np.zeros(people.capacity, dtype=bool)
+        # the hunted within reach; the hunted still tracked (first half) and those not found this hour (second half)
+        self._hunted = np.empty(0, dtype=np.int64)
+        self._still = np.empty(0, dtype=np.int64)
         # numpy's `lose_hold ** k` for as many responders as a segment can have (every patrol): `lose_contact`
         # looks its powers up instead of raising to them each hour (the same kernel made them: the same bits)
         self._hold_powers = guards.cfg.lose_hold ** np.arange(guards.n + 1)
@@ -73,20 +82,29 @@ class Interception:
         nobody tracks yet may be spotted by patrols (`p_sight`: chance per segment, shape (n_segments,); None:
         the guards' `sight_probability()`, worked out only in an hour when someone can be seen).
 
-        Returns the uids of everyone tracked inside the zone (int64), this hour's breachers seen among them.
+        Returns the uids of everyone tracked inside the zone (int64), this hour's breachers seen among them (a view of
+        this component's work array, good until its next call).
         """
         p, b, rng, led = self.people, self.border, self.rng, self.ledger
+        n_active = p.active.size
+        if self._just_tried.size < p.capacity:
+            self._just_tried = np.zeros(p.capacity, dtype=bool)
+        zone = self._zone = room(self._zone, n_active)
         # those who tried this hour had their draw at the line (and those who got through are not tracked yet)
-        inside, untracked = transitions.inside_unseen(p.active, p.state, p.tracked, tries.uids, IN_EU)
-        if not (tries.uids.size or untracked.size):  # nobody to see: nothing drawn, nobody found
+        n_inside, n_untracked = transitions.inside_unseen_into(
+            p.active, p.state, p.tracked, tries.uids, IN_EU, self._just_tried, zone
+        )
+        inside, untracked = zone[0, :n_inside], zone[1, :n_untracked]
+        if not (tries.uids.size or n_untracked):  # nobody to see: nothing drawn, nobody found
             self._found = untracked
             return inside[p.tracked[inside]]
         if p_sight is None:
             p_sight = self.guards.sight_probability()
         # one draw per try, then one per untracked person inside: the stream's order
         try_draws = rng.random(tries.uids.size) if tries.uids.size else NO_DRAWS
-        spot_draws = rng.random(untracked.size) if untracked.size else NO_DRAWS
-        self._found, tracked = transitions.see_and_spot(
+        spot_draws = rng.random(n_untracked) if n_untracked else NO_DRAWS
+        seen = self._seen = room(self._seen, max(tries.uids.size + n_untracked, n_inside))
+        n_found, n_tracked = transitions.see_and_spot_into(
             tries.uids,
             tries.segments,
             tries.success,
@@ -106,8 +124,10 @@ class Interception:
             led.segment_table,
             day,
             DETECT_ROWS,
+            seen,
         )
-        return tracked
+        self._found = seen[0, :n_found]
+        return seen[1, :n_tracked]
 
     def nobody_found(self) -> None:
         """An hour with nobody out in the zone: what `detect` would have found (nobody), without its work."""
@@ -121,7 +141,8 @@ class Interception:
         if not tracked.size:
             return tracked
         reach = self.guards.cfg.reach_share * self.border.eu_depth_km
-        return tracked[self.people.y_km[tracked] < reach]
+        hunted = self._hunted = room(self._hunted, tracked.size)
+        return hunted[: guards_catch.within_reach_into(tracked, self.people.y_km, reach, hunted)]
 
     def lose_contact(self, hunted: np.ndarray, hour: int, day: int) -> np.ndarray:
         """Pursuits that fail: each hunted person tracked before this hour is lost with
@@ -130,23 +151,24 @@ class Interception:
 
         (one draw each from the guards' stream, in uid order; none when `lose_per_hour` is 0). A lost person is no
         longer tracked, so no responders are sent for them and nobody apprehends them until patrols spot them
-        again. Returns the hunted people still tracked (uids)."""
+        again. Returns the hunted people still tracked (uids; `hunted` itself, or a view of this component's work
+        array, good until its next call)."""
         cfg, p, b = self.guards.cfg, self.people, self.border
         if cfg.lose_per_hour <= 0 or not hunted.size:
             return hunted
+        still = self._still = room(self._still, 2 * hunted.size)
         # people found this hour are not lost in the hour they are found
         if self._found.size:
-            if self._found_mask.size < p.n:
+            if self._found_mask.size < p.capacity:
                 self._found_mask = np.zeros(p.capacity, dtype=bool)
-            self._found_mask[self._found] = True
-            held = hunted[~self._found_mask[hunted]]
-            self._found_mask[self._found] = False
+            held = still[hunted.size :]
+            held = held[: guards_catch.not_found_into(hunted, self._found, self._found_mask, held)]
         else:
             held = hunted
         if not held.size:
             return hunted
         g = self.guards
-        return guards_catch.lose_contact(
+        n = guards_catch.lose_contact_into(
             hunted,
             held,
             self.rng.random(held.size),
@@ -164,7 +186,9 @@ class Interception:
             self.ledger.flow_table,
             day,
             LOST_ROW,
+            still,
         )
+        return still[:n]
 
     def apprehend(self, hunted: np.ndarray, hour: int, day: int) -> None:
         """Arrived responders take tracked people (`hunted`, uids); the country's policy decides pushback or

@@ -24,19 +24,47 @@ from sim.core.jit import compiled
 def shortfall(
     alarm_segments: np.ndarray, state: np.ndarray, target: np.ndarray, responding: int, need: int, n_segments: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The alarm segments (ascending, each once) with fewer than `need` responders, and how many each lacks.
+    """The alarm segments (ascending, each once) with fewer than `need` responders, and how many each lacks
+    (`shortfall_into` into new arrays).
 
     Responders are patrols `responding` to the segment, en route or arrived.
     """
-    alarmed = np.zeros(n_segments, dtype=np.bool_)
-    for s in alarm_segments:
-        alarmed[s] = True
-    have = np.zeros(n_segments, dtype=np.int64)
+    out = np.empty((2, n_segments), dtype=np.int64)
+    n = shortfall_into(alarm_segments, state, target, responding, need, np.empty(n_segments, dtype=np.int64), out)
+    return out[0, :n], out[1, :n]
+
+
+@compiled
+def shortfall_into(
+    alarm_segments: np.ndarray,
+    state: np.ndarray,
+    target: np.ndarray,
+    responding: int,
+    need: int,
+    have: np.ndarray,
+    out: np.ndarray,
+) -> int:
+    """The alarm segments (ascending, each once) with fewer than `need` responders into row 0 of `out` (int64,
+    shape (2, >= n_segments)), how many each lacks into row 1; returns how many segments. `have` (int64, one item
+    per segment) is work space.
+
+    Responders are patrols `responding` to the segment, en route or arrived.
+    """
+    have[:] = 0
     for row in range(state.size):
         if state[row] == responding:
             have[target[row]] += 1
-    segments = np.flatnonzero(alarmed & (have < need))
-    return segments, need - have[segments]
+    for s in alarm_segments:  # flag an alarmed segment by a negative count
+        if have[s] >= 0:
+            have[s] = -1 - have[s]
+    n = 0
+    for s in range(have.size):
+        k = -1 - have[s]  # the responders of an alarmed segment
+        if have[s] < 0 and k < need:
+            out[0, n] = s
+            out[1, n] = need - k
+            n += 1
+    return n
 
 
 @compiled
