@@ -24,6 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# this checkout's `sim`, not another one installed in the environment (a worktree sharing a venv)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from sim.cli.io import write_json
 
 RESULTS = Path(__file__).resolve().parent / "results.json"

@@ -29,6 +29,7 @@ import argparse
 import json
 import platform
 import resource
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -36,6 +37,9 @@ from pathlib import Path
 import mesa
 import numpy as np
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
+
+# this checkout's `sim`, not another one installed in the environment (a worktree sharing a venv)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim import BorderModel, load_config
 from sim.cli.io import write_json

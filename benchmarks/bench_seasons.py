@@ -27,8 +27,12 @@ import multiprocessing as mp
 import os
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
+
+# this checkout's `sim`, not another one installed in the environment (a worktree sharing a venv)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 KEY = "seasons"

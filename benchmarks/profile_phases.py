@@ -14,6 +14,10 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
+
+# this checkout's `sim`, not another one installed in the environment (a worktree sharing a venv)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim import BorderModel, load_config
 from sim.core.guards.force import GuardForce
