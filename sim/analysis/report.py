@@ -1029,8 +1029,9 @@ def write_report(
         "). **Full fence capital**: the same, but with the whole capital of the fence charged at once. "
         "Each is the extra cost divided by the crossings it prevented (ratio of means, "
         + (
-            "with the 95% prediction interval over the posterior draws of the ratio one draw gives, unbounded above "
-            "when more than 2.5% of the draws prevent nothing"
+            "with a prediction interval over the posterior draws for the ratio one more draw gives, made of the "
+            "draws' own ratios: the 2.5% to the 97.5% of them, and with fewer than 39 draws their whole range, "
+            "which then holds a new draw's ratio less often than 95%; unbounded above when a draw prevents nothing"
             if sc.draws
             else "bootstrap interval"
         )
