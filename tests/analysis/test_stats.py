@@ -293,8 +293,3 @@ def test_cost_per_prevented_by_draw_holds_a_new_draw_s_ratio_as_its_order_statis
         assert est is not None and est.low > 0
         hits += est.low <= d_cost[79] / prevented[79] <= est.high
     assert 0.92 <= hits / 2000 <= 0.98, hits / 2000
-
-
-def test_few_runs_with_draws_counts_draws():
-    # the report passes each scenario's number of posterior draws when draws are swept (sim.analysis.report)
-    assert few_runs({"a": 8, "b": 20}, 10) == {"a": 8}
