@@ -17,7 +17,8 @@ seeds are added. Runs that also differ by posterior draw (a parameter set from a
 prediction interval over the draws (`over_draws`, `draw_effect`, `cost_per_prevented_by_draw`): each draw's runs are
 averaged over their seeds, and the interval is where the seed-averaged value under one more posterior draw falls.
 It covers parameter uncertainty (and what seed noise is left after averaging the seeds) and does not narrow as
-draws are added.
+draws are added. It is the normal-theory interval, except for the cost per prevented crossing, a skewed ratio,
+whose interval is made of order statistics of the draws' own ratios.
 """
 
 from __future__ import annotations
