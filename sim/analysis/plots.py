@@ -1,5 +1,6 @@
 """Figures of a sweep report. Each function draws one PNG that reads on its own: title, axis labels with units,
-legend, and the 95% interval over seeds as a band or error bar.
+legend, and the 95% interval as a band or error bar (over seeds, or the prediction interval over posterior
+draws when the report gives that).
 
 Scenario labels can be long (`policy.poland.pushback_share=0.5, policy.lithuania.pushback_share=0`): they are
 wrapped (`wrap`), legends go below the axes (`legend_below`), and `layout_problems(fig)` says when a legend or a
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -172,10 +174,17 @@ def panels_vs_x(
 
 
 def daily_panels(
-    dates: pd.Index, panels: list[tuple[str, dict[str, np.ndarray]]], ylabel: str, title: str, path: Path
+    dates: pd.Index,
+    panels: list[tuple[str, dict[str, np.ndarray]]],
+    ylabel: str,
+    title: str,
+    path: Path,
+    interval: Callable[[np.ndarray, Bounds], Estimate] = mean_ci,
 ) -> Path:
     """One panel per country of daily means per scenario with 95% bands; each `panels` entry is (panel title,
-    {scenario label: array runs x days}); the legend (the scenarios) sits below the panels."""
+    {scenario label: array runs x days}); the legend (the scenarios) sits below the panels. `interval` makes each
+    day's band from that day's column (default: the confidence interval of the mean over runs; the report passes
+    `prediction_interval` with arrays of posterior draws' means)."""
     labels = list(dict.fromkeys(label for _, series in panels for label in series))
     width = 4.6 * len(panels) + 0.6
     height = 3.9 + 0.17 * legend_rows(labels, width)
@@ -184,7 +193,7 @@ def daily_panels(
     handles = {}
     for ax, (panel, series) in zip(axes[0], panels, strict=True):
         for label, runs in series.items():
-            est = [mean_ci(runs[:, d], (0.0, None)) for d in range(runs.shape[1])]
+            est = [interval(runs[:, d], (0.0, None)) for d in range(runs.shape[1])]
             handles[label] = _band(ax, x, est, label)
         ax.set_title(panel)
         ax.set_xlabel("date")

@@ -11,10 +11,13 @@ replicate); the costs with every cost assumption they rest on, over the period a
 prevented crossing with the fence's capital amortised and charged in full; and figures per country.
 
 A scenario is one combination of the swept keys other than `seed` and `posterior_draw`: those two are its
-replicates. When the runs differ by posterior draw, a scenario's runs are every (seed, posterior draw) pair, effects
-are paired by both, and the intervals cover parameter uncertainty as well as the seeds; the report says which it
-covers. Columns that older sweeps do not record (per-country fences, troops deployed, the cost split, the
-person-based measures) are said to be "not recorded in these runs".
+replicates. Without posterior draws, each interval is the 95% confidence interval of the mean over seeds (seed noise
+only). When the runs differ by posterior draw, a scenario's runs are every (seed, posterior draw) pair, effects are
+paired by both, and every interval (scenario means, effects, costs, cost per prevented crossing, the conclusions,
+the figures) is the 95% prediction interval over the draws, each draw averaged over its seeds
+(`sim.analysis.stats.over_draws`): it covers parameter uncertainty and does not narrow as draws are added. The
+report says which interval it gives. Columns that older sweeps do not record (per-country fences, troops deployed,
+the cost split, the person-based measures) are said to be "not recorded in these runs".
 """
 
 from __future__ import annotations
@@ -30,14 +33,28 @@ import pandas as pd
 
 from sim.analysis import plots
 from sim.analysis.report_html import write_html
-from sim.analysis.stats import COUNT, SHARE, Bounds, Estimate, cost_per_prevented, effect, few_runs, mean_ci
+from sim.analysis.stats import (
+    COUNT,
+    SHARE,
+    Bounds,
+    Estimate,
+    cost_per_prevented,
+    cost_per_prevented_by_draw,
+    draw_effect,
+    effect,
+    few_runs,
+    mean_ci,
+    over_draws,
+    prediction_interval,
+)
 from sim.cli.aggregate import Sweep, aggregate, collect
 from sim.cli.io import cannot_write, write_text
 from sim.cli.outputs import OverrideError, parse_override, read_config, same_value
 from sim.config.overrides import split_top_level
 
 NOT_RECORDED = "not recorded in these runs"
-#: Below this many runs in a scenario the report warns that its intervals are unreliable (`--min-runs`).
+#: Below this many runs in a scenario (with posterior draws swept: this many draws) the report warns that its
+#: intervals are unreliable (`--min-runs`).
 MIN_RUNS = 10
 
 
@@ -178,6 +195,23 @@ class Scenarios:
         """What the intervals are over."""
         return "seeds and posterior draws" if self.draws else "seeds"
 
+    @property
+    def interval(self) -> str:
+        """The kind of interval the report gives, for figure titles."""
+        return "95% prediction interval over posterior draws" if self.draws else "95% interval"
+
+    def draw_labels(self, rows: pd.DataFrame) -> np.ndarray:
+        """The posterior draw of each of `rows` as text (`1`, not `1.0`; `nan` for a run without a draw)."""
+        return rows["posterior_draw"].map(show).to_numpy()
+
+    def spread(self, rows: pd.DataFrame, x: np.ndarray, bounds: Bounds = (None, None)) -> Estimate:
+        """Mean and 95% interval of the per-run values `x` of `rows` (one scenario's runs), cut at `bounds`: the
+        prediction interval over posterior draws (each draw averaged over its seeds) when the runs differ by draw,
+        else the confidence interval of the mean over the runs."""
+        if self.draws:
+            return over_draws(x, self.draw_labels(rows), bounds)
+        return mean_ci(x, bounds)
+
 
 def show(value: object) -> str:
     """A swept value as typed on the command line: 0 and 0.5 rather than pandas' 0.0 and 0.5."""
@@ -282,13 +316,19 @@ def runs_per_scenario(sc: Scenarios) -> dict[str, int]:
     return {label: int(counts[label]) for label in sc.labels}
 
 
+def draws_per_scenario(sc: Scenarios) -> dict[str, int]:
+    """The number of posterior draws each scenario has finished runs of."""
+    drawn = sc.table.assign(draw=sc.draw_labels(sc.table)).groupby("scenario", sort=False)["draw"].nunique()
+    return {label: int(drawn[label]) for label in sc.labels}
+
+
 def estimates(sc: Scenarios, country: Country, m: Measure) -> dict[str, Estimate] | None:
     """Per scenario, the mean and 95% interval of `m` in `country`; None when the runs do not record it."""
     column = country.column(m.column)
     if column not in sc.table:
         return None
     groups = dict(tuple(sc.table.groupby("scenario", sort=False)))
-    return {label: mean_ci(values(groups[label], column, m.scale), m.bounds) for label in sc.labels}
+    return {label: sc.spread(groups[label], values(groups[label], column, m.scale), m.bounds) for label in sc.labels}
 
 
 def effects(sc: Scenarios, baseline: str, country: Country, m: Measure) -> dict[str, tuple[Estimate, str]] | None:
@@ -302,6 +342,17 @@ def effects(sc: Scenarios, baseline: str, country: Country, m: Measure) -> dict[
         if label == baseline:
             continue
         rows = sc.table[sc.table["scenario"] == label]
+        if sc.draws:
+            out[label] = draw_effect(
+                values(rows, column, m.scale),
+                values(base, column, m.scale),
+                rows["seed"].map(show).to_numpy(),
+                base["seed"].map(show).to_numpy(),
+                sc.draw_labels(rows),
+                sc.draw_labels(base),
+                m.bounds,
+            )
+            continue
         out[label] = effect(
             values(rows, column, m.scale),
             values(base, column, m.scale),
@@ -352,7 +403,8 @@ def effects_table(sc: Scenarios, baseline: str, country: Country | None = None) 
         if label == baseline:
             continue
         methods = {eff[label][1] for _, eff in shown}
-        method = "paired" if methods == {"paired"} else "welch" if methods == {"welch"} else "paired or welch"
+        other = "unpaired" if sc.draws else "welch"
+        method = "paired" if methods == {"paired"} else other if methods == {other} else f"paired or {other}"
         cells = [eff[label][0].fmt(m.digits) for m, eff in shown]
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {method} by {sc.pairing} |")
     return "\n".join(lines)
@@ -370,29 +422,33 @@ def change(sc: Scenarios, label: str, baseline: str) -> str:
     return ", ".join(f"{k}={show(mine[k])}" for k in differ) or label
 
 
-def sentence(where: str, what: str, m: Measure, e: Estimate) -> str:
+def sentence(where: str, what: str, m: Measure, e: Estimate, draws: bool = False) -> str:
     """`On the Polish line, troops.poland=15000 cut crossings by 1,046 [880, 1,210] against the baseline; the
-    interval excludes zero.`"""
+    interval excludes zero.` With `draws`, `e` is a prediction interval over posterior draws: excluding zero means
+    one more draw's effect (averaged over seeds) has the same sign 95% of the time."""
     unit = f" {m.unit}" if m.unit else ""
     name = m.name.split(" (")[0]
     if np.isnan(e.mean):
         return f"{where}, {what}: the effect on {name} cannot be computed ({NOT_RECORDED} for every run)."
     if e.mean == 0 and (np.isnan(e.low) or e.low == e.high):
         return f"{where}, {what} left {name} unchanged against the baseline (the same in every run)."
+    unsure = (
+        "across the posterior's parameter values the effect may be zero or reversed"
+        if draws
+        else "with these runs the effect cannot be told from zero"
+    )
     if e.mean == 0:
         return (
             f"{where}, {what} did not change {name} on average ({e.fmt(m.digits)}{unit}) against the baseline; "
-            "with these runs the effect cannot be told from zero."
+            f"{unsure}."
         )
     verb = "cut" if e.mean < 0 else "raised"
     size = Estimate(abs(e.mean), -e.high, -e.low, e.n) if e.mean < 0 else e
     shown = size.fmt(m.digits)
     if e.n < 2 or np.isnan(e.low):
-        return f"{where}, {what} {verb} {name} by {shown}{unit} against the baseline (one pair of runs: no interval)."
-    if e.low > 0 or e.high < 0:
-        tail = "the interval excludes zero."
-    else:
-        tail = "the interval includes zero: with these runs the effect cannot be told from zero."
+        single = "one posterior draw" if draws else "one pair of runs"
+        return f"{where}, {what} {verb} {name} by {shown}{unit} against the baseline ({single}: no interval)."
+    tail = "the interval excludes zero." if e.low > 0 or e.high < 0 else f"the interval includes zero: {unsure}."
     return f"{where}, {what} {verb} {name} by {shown}{unit} against the baseline; {tail}"
 
 
@@ -406,7 +462,7 @@ def conclusions(sc: Scenarios, baseline: str, country: Country) -> list[str]:
         for m in HEADLINE:
             eff = effects(sc, baseline, country, m)
             if eff is not None:
-                lines.append(sentence(country.where, what, m, eff[label][0]))
+                lines.append(sentence(country.where, what, m, eff[label][0], sc.draws))
     return lines
 
 
@@ -478,17 +534,28 @@ def cost_per_scenario(sc: Scenarios, country: Country, days: np.ndarray | None) 
     lines = ["| scenario | " + " | ".join(heads) + " |", "|" + "---|" * (len(heads) + 1)]
     for label in sc.labels:
         rows = groups[label]
-        cells = [mean_ci(values(rows, country.column(m.column), m.scale), m.bounds).fmt(m.digits) for m in shown]
+        cells = [
+            sc.spread(rows, values(rows, country.column(m.column), m.scale), m.bounds).fmt(m.digits) for m in shown
+        ]
         if COST in shown:
             if per_run_days is not None:
                 year = values(rows, country.column(COST.column), COST.scale) * 365 / per_run_days[rows.index]
-                cells.insert(1, mean_ci(year.to_numpy(float), COUNT).fmt(1))
+                cells.insert(1, sc.spread(rows, year.to_numpy(float), COUNT).fmt(1))
             else:
                 cells.insert(1, NOT_RECORDED)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     if absent:
         lines += ["", f"{upper_first(', '.join(absent))}: {NOT_RECORDED}."]
     return "\n".join(lines)
+
+
+def price(sc: Scenarios, pairs: pd.DataFrame, d_cost: np.ndarray, prevented: np.ndarray) -> Estimate | None:
+    """Cost per prevented crossing of the scenario's runs `pairs` (each with its baseline partner): the ratio of
+    means with a bootstrap interval over seed pairs, or, when the runs differ by posterior draw, with the
+    prediction interval over the draws (`cost_per_prevented_by_draw`)."""
+    if sc.draws:
+        return cost_per_prevented_by_draw(d_cost, prevented, sc.draw_labels(pairs))
+    return cost_per_prevented(d_cost, prevented)
 
 
 def cost_table(sc: Scenarios, baseline: str, country: Country | None = None) -> str:
@@ -513,9 +580,14 @@ def cost_table(sc: Scenarios, baseline: str, country: Country | None = None) -> 
             continue
         rows = sc.table[sc.table["scenario"] == label].set_index("replicate")
         pairs = rows.index.intersection(base.index)
-        prevented = values(base.loc[pairs], col("crossings")) - values(rows.loc[pairs], col("crossings"))
-        d_cost = values(rows.loc[pairs], col("cost_eur")) - values(base.loc[pairs], col("cost_eur"))
-        cells = [mean_ci(prevented).fmt(0), mean_ci(d_cost / 1e6).fmt(2), per(cost_per_prevented(d_cost, prevented))]
+        paired = rows.loc[pairs]
+        prevented = values(base.loc[pairs], col("crossings")) - values(paired, col("crossings"))
+        d_cost = values(paired, col("cost_eur")) - values(base.loc[pairs], col("cost_eur"))
+        cells = [
+            sc.spread(paired, prevented).fmt(0),
+            sc.spread(paired, d_cost / 1e6).fmt(2),
+            per(price(sc, paired, d_cost, prevented)),
+        ]
         if full:
 
             def charged(t: pd.DataFrame) -> np.ndarray:
@@ -523,8 +595,8 @@ def cost_table(sc: Scenarios, baseline: str, country: Country | None = None) -> 
                     values(t, col("cost_eur")) - values(t, col("cost_fence_eur")) + values(t, col("fence_capital_eur"))
                 )
 
-            d_full = charged(rows.loc[pairs]) - charged(base.loc[pairs])
-            cells += [mean_ci(d_full / 1e6).fmt(2), per(cost_per_prevented(d_full, prevented))]
+            d_full = charged(paired) - charged(base.loc[pairs])
+            cells += [sc.spread(paired, d_full / 1e6).fmt(2), per(price(sc, paired, d_full, prevented))]
         else:
             cells += [NOT_RECORDED, NOT_RECORDED]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -582,7 +654,7 @@ def troops_cells(sc: Scenarios, label: str, rows: pd.DataFrame, config: dict, co
         level = troops.get(country.key) if isinstance(troops, dict) else None
         asked = f"{level:,.0f}" if isinstance(level, int | float) else "?"
     asked += " (scaled by a ramp)" if ramp_of(config, country.key) else " (constant)" if config else ""
-    deployed = mean_ci(values(rows, deployed_col), COUNT).fmt(0) if deployed_col in sc.table else NOT_RECORDED
+    deployed = sc.spread(rows, values(rows, deployed_col), COUNT).fmt(0) if deployed_col in sc.table else NOT_RECORDED
     return [asked, deployed]
 
 
@@ -649,9 +721,11 @@ def runs_text(runs: dict[str, int]) -> str:
 
 
 def daily_by_country(sc: Scenarios, sweep_dir: Path, column: str):
-    """A daily.csv column of every finished run, per country (and summed: total) and scenario: arrays runs × days.
-    None when no run has a daily.csv with that column."""
+    """A daily.csv column of every finished run, per country (and summed: total) and scenario: arrays runs × days;
+    when the runs differ by posterior draw, arrays draws × days (each draw's mean over its seeds). None when no run
+    has a daily.csv with that column."""
     series: dict[str, dict[str, list[np.ndarray]]] = {c.key: {} for c in COUNTRIES}
+    drawn: dict[str, dict[str, list[str]]] = {c.key: {} for c in COUNTRIES}
     dates = None
     for _, row in sc.table.iterrows():
         path = Path(sweep_dir) / str(int(row["job"])) / "daily.csv"
@@ -668,9 +742,17 @@ def daily_by_country(sc: Scenarios, sweep_dir: Path, column: str):
             got = per_day.sum(axis=1) if c.key == "total" else per_day.get(c.key)
             if got is not None:
                 series[c.key].setdefault(row["scenario"], []).append(got.to_numpy(float))
+                drawn[c.key].setdefault(row["scenario"], []).append(show(row.get("posterior_draw")))
     if dates is None:
         return None
-    return dates, {c: {label: np.vstack(runs) for label, runs in s.items()} for c, s in series.items() if s}
+
+    def stacked(country: str, label: str, runs: list[np.ndarray]) -> np.ndarray:
+        if not sc.draws:
+            return np.vstack(runs)
+        frame = pd.DataFrame(np.vstack(runs))
+        return frame.groupby(np.asarray(drawn[country][label]), sort=True).mean().to_numpy(float)
+
+    return dates, {c: {label: stacked(c, label, runs) for label, runs in s.items()} for c, s in series.items() if s}
 
 
 def troops_axis(sc: Scenarios, x_key: str, configs: dict[str, dict]) -> tuple[str | None, str]:
@@ -709,14 +791,14 @@ def figures(sc: Scenarios, sweep_dir: Path, out: Path, est: dict | None = None, 
                     float(np.nanmean(values(r, deployed))) if deployed else float(x)
                     for r, x in zip(at, xs, strict=True)
                 ]
-                lines[line] = (pos, [mean_ci(values(r, c.column("crossings")), COUNT) for r in at])
+                lines[line] = (pos, [sc.spread(r, values(r, c.column("crossings")), COUNT) for r in at])
             panels.append((c.name, lines))
         name = f"crossings_vs_{x_key}.png"
         plots.panels_vs_x(
             panels,
             plots.wrap(xlabel, 45),
             "crossings over the period",
-            f"Crossings against {x_key}, per country\n{over}, band = 95% interval",
+            f"Crossings against {x_key}, per country\n{over}, band = {sc.interval}",
             out / name,
         )
         made.append((name, f"Crossings against {x_key}, per country"))
@@ -730,7 +812,14 @@ def figures(sc: Scenarios, sweep_dir: Path, out: Path, est: dict | None = None, 
         dates, by_country = daily
         panels = [(c.name, by_country[c.key]) for c in COUNTRIES if c.key in by_country]
         name = f"daily_{column}.png"
-        plots.daily_panels(dates, panels, ylabel, f"{title}, per country\n{over}, band = 95% interval", out / name)
+        plots.daily_panels(
+            dates,
+            panels,
+            ylabel,
+            f"{title}, per country\n{over}, band = {sc.interval}",
+            out / name,
+            prediction_interval if sc.draws else mean_ci,
+        )
         made.append((name, f"{title}, per country"))
     for m in (CROSSINGS, SHARE_CROSSED, INTERCEPTION, ASYLUM, GAVE_UP, DEATHS, COST):
         panels = [(c.name, list(e.values())) for c in COUNTRIES if (e := estimates(sc, c, m)) is not None]
@@ -742,7 +831,7 @@ def figures(sc: Scenarios, sweep_dir: Path, out: Path, est: dict | None = None, 
             sc.labels,
             panels,
             m.name,
-            f"{plots.wrap(what, 70)}\nerror bars: 95% interval over {sc.over}",
+            f"{plots.wrap(what, 70)}\nerror bars: {sc.interval if sc.draws else '95% interval over seeds'}",
             out / name,
             m.bounds,
         )
@@ -759,14 +848,48 @@ def calibration_names(sc: Scenarios, sweep_dir: Path) -> list[str]:
 
 
 def coverage(sc: Scenarios, sweep_dir: Path) -> str:
-    """In words, what the intervals cover: the seeds alone, or the seeds and the calibration's posterior draws."""
+    """In words, what the intervals cover: the seeds alone (a confidence interval of the mean over seeds), or the
+    calibration's posterior draws (a prediction interval over the draws, each averaged over its seeds)."""
     n = sc.table["seed"].nunique()
     seeds = f"{n} seed" + ("s" if n != 1 else "")
     if not sc.draws:
         return f"seeds only ({seeds}); parameter uncertainty not included"
     k = sc.table["posterior_draw"].map(show).nunique()
     names = " and ".join(f"`{name}`" for name in calibration_names(sc, sweep_dir))
-    return f"seeds and posterior draws ({seeds} x {k} draws of calibration {names})"
+    return (
+        f"parameter uncertainty: each is a 95% prediction interval over {k} posterior draws of calibration {names} "
+        f"(each draw averaged over its {seeds}); it does not narrow as more draws are run"
+    )
+
+
+def reading(sc: Scenarios, sweep_dir: Path, base: str) -> str:
+    """The paragraph that says what each number and interval is and how to read an effect."""
+    if not sc.draws:
+        return (
+            f"Each number is the mean over {sc.over} with its 95% confidence interval in brackets: the Student t "
+            "interval cut at the measure's own range (counts and costs are never below 0, shares lie between 0 and "
+            f"1). Intervals cover {coverage(sc, sweep_dir)}. Effects are differences from the baseline **{base}**, "
+            f"paired by {sc.pairing}: scenarios with the same {sc.pairing} receive the same arrivals (common random "
+            "numbers), so the paired difference isolates what the scenario changes; a difference may be negative. "
+            f"An interval that excludes 0 is a difference the {sc.over} cannot explain. Every table is given for "
+            "the Polish line, the Lithuanian line and in total (the total also counts what happens on the "
+            "Belarusian side, such as deaths there)."
+        )
+    k = sc.table["posterior_draw"].map(show).nunique()
+    names = " and ".join(f"`{name}`" for name in calibration_names(sc, sweep_dir))
+    return (
+        f"Each number is the mean over {k} posterior draws of calibration {names} (each draw's runs averaged over "
+        "their seeds) with its 95% prediction interval in brackets: the range in which the seed-averaged value "
+        "under one more draw from the posterior falls (mean ± t · s · √(1 + 1/K) over the K draws' means, normal "
+        "theory), cut at the measure's own range (counts and costs are never below 0, shares lie between 0 and 1). "
+        f"Intervals cover {coverage(sc, sweep_dir)}; it is not a confidence interval of the mean. Effects are "
+        f"differences from the baseline **{base}**, paired by {sc.pairing}: scenarios with the same {sc.pairing} "
+        "receive the same arrivals (common random numbers) and parameters, so the paired difference isolates what "
+        "the scenario changes; each draw's differences are averaged over its seeds and the interval is over the "
+        "draws; a difference may be negative. An interval that excludes 0 is an effect of the same sign under 95% "
+        "of the posterior's parameter values. Every table is given for the Polish line, the Lithuanian line and in "
+        "total (the total also counts what happens on the Belarusian side, such as deaths there)."
+    )
 
 
 @dataclass
@@ -821,8 +944,16 @@ def write_report(
     question = str(experiment.get("question") or "").strip()
     description = str(experiment.get("description") or "").strip()
     runs = runs_per_scenario(sc)
-    few = few_runs(runs, min_runs)
-    if few:
+    # with posterior draws swept, the intervals rest on the draws (the seeds are averaged within each draw)
+    few = few_runs(draws_per_scenario(sc) if sc.draws else runs, min_runs)
+    if few and sc.draws:
+        listed = "; ".join(f"{label}: {n}" for label, n in few.items())
+        warnings.append(
+            f"{len(few)} of {len(runs)} scenarios have fewer than {min_runs} posterior draws ({listed}): prediction "
+            "intervals from so few draws are unreliable (their width rests on the spread of a few draws, and their "
+            "coverage on the draws' means being roughly normal). Run more posterior draws before quoting them."
+        )
+    elif few:
         listed = "; ".join(f"{label}: {n}" for label, n in few.items())
         warnings.append(
             f"{len(few)} of {len(runs)} scenarios have fewer than {min_runs} runs ({listed}): intervals from so few "
@@ -857,21 +988,13 @@ def write_report(
                 f"- **Experiment:** {name or NOT_RECORDED + ' (folder ' + sweep_dir.name + ')'}",
                 f"- **Simulated period:** {period(config, sc)}",
                 f"- **Runs per scenario:** {runs_text(runs)}",
+                *([f"- **Posterior draws per scenario:** {runs_text(draws_per_scenario(sc))}"] if sc.draws else []),
                 f"- **Baseline:** {base}",
                 "- **Scenarios** differ by:" if definitions else "- **Scenarios:** one (nothing is swept)",
                 *["  " + d for d in definitions],
             ]
         ),
-        f"Each number is the mean over {sc.over} with its 95% confidence interval in brackets: the Student t interval "
-        "cut at the measure's own range (counts and costs are never below 0, shares lie between 0 and 1). "
-        f"Intervals cover {coverage(sc, sweep_dir)}. Effects "
-        f"are differences from the baseline **{base}**, paired by {sc.pairing}: scenarios with the same "
-        f"{sc.pairing} receive the same arrivals (common random numbers)"
-        + (" and parameters" if sc.draws else "")
-        + ", so the paired difference isolates what the scenario changes; a difference may be negative. "
-        f"An interval that excludes 0 is a difference the {sc.over} cannot explain. Every table is given for the "
-        "Polish line, the Lithuanian line and in total (the total also counts what happens on the Belarusian "
-        "side, such as deaths there).",
+        reading(sc, sweep_dir, base),
         "Two kinds of measure are shown side by side. Person-based: the **share of people who reached the line "
         "and got through** (people who got through / people who tried at least once). Event-based: **apprehensions "
         "per apprehension-or-crossing event** (the interception rate: one person apprehended six times counts six "
@@ -904,8 +1027,15 @@ def write_report(
         "Two ways. **Fence amortised**: the extra cost over the baseline during the simulated period, with the fence's "
         f"capital spread over its lifetime so that only the simulated days' share is charged ({amortised_share(config)}"
         "). **Full fence capital**: the same, but with the whole capital of the fence charged at once. "
-        "Each is the extra cost divided by the crossings it prevented (ratio of means, bootstrap interval); n/a when "
-        "the scenario prevents no crossings on average.",
+        "Each is the extra cost divided by the crossings it prevented (ratio of means, "
+        + (
+            "with a prediction interval over the posterior draws for the ratio one more draw gives, made of the "
+            "draws' own ratios: the 2.5% to the 97.5% of them, and with fewer than 39 draws their whole range, "
+            "which then holds a new draw's ratio less often than 95%; unbounded above when a draw prevents nothing"
+            if sc.draws
+            else "bootstrap interval"
+        )
+        + "); n/a when the scenario prevents no crossings on average.",
         *(per_country(lambda c: cost_table(sc, base, c), 4) if compare else [nothing]),
         "## Figures",
         *[f"![{title}]({name})" for name, title in made],
@@ -939,7 +1069,8 @@ def main(argv: list[str] | None = None) -> int:
         "--min-runs",
         type=int,
         default=MIN_RUNS,
-        help=f"warn when a scenario has fewer runs than this (default {MIN_RUNS})",
+        help=f"warn when a scenario has fewer runs than this, or, when posterior draws are swept, fewer posterior "
+        f"draws (default {MIN_RUNS})",
     )
     args = parser.parse_args(argv)
     if not args.sweep_dir.is_dir():

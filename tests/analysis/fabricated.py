@@ -103,6 +103,12 @@ def numbers(i: int, seed: int, country: str) -> dict:
     }
 
 
+def draw_shift(i: int, draw: int) -> int:
+    """How much posterior draw `draw` adds to scenario `i`'s Polish crossings: 40 per draw, and scenario i's
+    effect against scenario 0 grows by 15 x i per draw."""
+    return 40 * draw - 15 * i * draw
+
+
 def block(i: int, seed: int, country: str, new: bool) -> dict:
     values = numbers(i, seed, country)
     return values if new else {k: v for k, v in values.items() if k in OLD_FIELDS}
@@ -147,15 +153,23 @@ def make_sweep(
     experiment: dict | None = None,
     ramp: bool = False,
     days: int = DAYS,
+    draws: int = 0,
 ) -> Path:
-    """A sweep directory at `root`: one job per (scenario, seed), jobs numbered scenario-major as Hydra does."""
+    """A sweep directory at `root`: one job per (scenario, seed), jobs numbered scenario-major as Hydra does.
+
+    `draws` > 0 sweeps `posterior_draw=range(draws)` too: one job per (scenario, draw, seed), and draw k moves the
+    Polish crossings by `draw_shift(i, k)` (a parameter effect that differs by scenario)."""
     root.mkdir(parents=True, exist_ok=True)
     job = 0
     for i, scenario in enumerate(scenarios):
-        for seed in range(seeds):
+        for draw, seed in (
+            [(k, s) for k in range(draws) for s in range(seeds)] if draws else [(None, s) for s in range(seeds)]
+        ):
             d = root / str(job)
             (d / ".hydra").mkdir(parents=True)
             overrides = [f"{k}={v}" for k, v in scenario.items()] + [f"seed={seed}"]
+            if draw is not None:
+                overrides.append(f"posterior_draw={draw}")
             (d / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(overrides))
             config = {
                 "seed": seed,
@@ -176,6 +190,8 @@ def make_sweep(
                 "cost": COST if new else {k: COST[k] for k in ("troop_eur_per_day", "fence_lifetime_years")},
                 "calibration": {"name": "calibrated"},
             }
+            if draw is not None:
+                config["posterior_draw"] = draw
             if new:
                 config["experiment"] = experiment or {"name": "", "question": "", "description": "", "baseline": ""}
             for key, value in scenario.items():
@@ -183,6 +199,8 @@ def make_sweep(
                     put(config, key, value)
             (d / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
             blocks = {c: block(i, seed, c, new) for c in ("poland", "lithuania", "belarus")}
+            if draw is not None:
+                blocks["poland"]["crossings"] += draw_shift(i, draw)
             summary = {**blocks, "total": total(list(blocks.values()))}
             if new:
                 summary |= {"days": days, "start_date": START}

@@ -1,6 +1,7 @@
 """`posterior_draw` on the command line: a run writes the draw's values into its resolved `config.yaml`; a bad
 request exits 2 in one line naming the key, before anything runs; a sweep over posterior draws and seeds is
-aggregated with a `posterior_draw` column, and its report says its intervals cover seeds and posterior draws.
+aggregated with a `posterior_draw` column, and its report says its intervals are prediction intervals over the
+posterior draws.
 
 All commands start at once in the background (`launched`); each test waits only for the one it reads.
 """
@@ -106,6 +107,9 @@ def test_the_report_of_a_sweep_over_draws_covers_seeds_and_posterior_draws(launc
     sweep_dir, result = finished(launched["launches"], "sweep")
     assert result.returncode == 0, printed(result)
     text = report(sweep_dir, out=tmp_path).read_text()
-    assert "Intervals cover seeds and posterior draws (2 seeds x 2 draws of calibration `example`)." in text
+    assert (
+        "Intervals cover parameter uncertainty: each is a 95% prediction interval over 2 posterior draws of "
+        "calibration `example` (each draw averaged over its 2 seeds); it does not narrow as more draws are run"
+    ) in text
     assert "posterior draws [0, 1]" in text
     assert "| all runs | 4 |" in text  # one scenario: its runs are every (seed, draw) pair
