@@ -10,8 +10,10 @@ import pytest
 from sim.config.enums import TERRAINS, Country
 from sim.core.states import MigrantState
 
-#: A short wall run in a busy window: the steel wall on land, 12 days from 10 Sep 2021, seed 0.
-WALL = ("fence=steel_wall", "start_date=2021-09-10", "days=12", "seed=0")
+#: A short wall run in a busy window: the steel wall on land, 12 days from 10 Sep 2021, seed 0, on the assumption
+#: values (`calibration=none`): what these tests check is the mechanism, which must not hang on the fitted values a
+#: recalibration moves.
+WALL = ("fence=steel_wall", "start_date=2021-09-10", "days=12", "seed=0", "calibration=none")
 #: Lost contact off: nobody is lost, everyone inside is within reach.
 OFF = ("guards.lose_per_hour=0", "guards.reach_share=1")
 #: Every tracked person is lost at the first hour they could be, on every terrain.
@@ -23,10 +25,10 @@ ALWAYS_LOST = (
 PL = int(Country.POLAND)
 
 
-def barrier_share_apprehended(model) -> float:
-    """Share of Poland's barrier breaches that end in apprehension."""
-    f = model.ledger.flows
-    return f["barrier_apprehensions"][:, PL].sum() / f["barrier_breaches"][:, PL].sum()
+def barrier_share_apprehended(*models) -> float:
+    """Share of Poland's barrier breaches that end in apprehension, pooled over `models` (seeds)."""
+    caught = sum(m.ledger.flows["barrier_apprehensions"][:, PL].sum() for m in models)
+    return caught / sum(m.ledger.flows["barrier_breaches"][:, PL].sum() for m in models)
 
 
 def test_apprehension_share_spans_the_range_through_loss_and_reach(run_model):
@@ -37,7 +39,8 @@ def test_apprehension_share_spans_the_range_through_loss_and_reach(run_model):
         (*ALWAYS_LOST, "guards.reach_share=0.3"),
         (*ALWAYS_LOST, "guards.reach_share=0"),
     ]
-    shares = [barrier_share_apprehended(run_model(*WALL, *s)) for s in settings]
+    # pooled over three seeds: one 12-day run's share moves by a few points from seed to seed
+    shares = [barrier_share_apprehended(*(run_model(*WALL, *s, f"seed={seed}") for seed in range(3))) for s in settings]
     assert shares[0] >= 0.9, shares
     assert shares[-1] <= 0.4, shares
     assert all(a >= b for a, b in itertools.pairwise(shares)), shares
