@@ -23,6 +23,7 @@ whose interval is made of order statistics of the draws' own ratios.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,12 @@ def clip(est: Estimate, bounds: Bounds = UNBOUNDED) -> Estimate:
 
 def mean_ci(values: np.ndarray | list[float], bounds: Bounds = UNBOUNDED) -> Estimate:
     """Mean and t-interval of independent values (NaN-free values only), cut at the measure's `bounds`."""
+    return _t_interval(values, bounds, lambda ts, n: ts / np.sqrt(n))
+
+
+def _t_interval(values: np.ndarray | list[float], bounds: Bounds, width: Callable[[float, int], float]) -> Estimate:
+    """Mean of the NaN-free `values` and mean ± `width(t(0.975, n−1) · s, n)`, cut at `bounds`; no interval below
+    2 values. `width` makes it the confidence interval of the mean or the prediction interval for one more value."""
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     n = x.size
@@ -73,7 +80,7 @@ def mean_ci(values: np.ndarray | list[float], bounds: Bounds = UNBOUNDED) -> Est
     mean = float(x.mean())
     if n < 2:
         return Estimate(mean, np.nan, np.nan, n)
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    half = float(width(stats.t.ppf(0.5 + LEVEL / 2, n - 1) * x.std(ddof=1), n))
     return clip(Estimate(mean, mean - half, mean + half, n), bounds)
 
 
@@ -171,16 +178,7 @@ def prediction_interval(per_draw: np.ndarray | list[float], bounds: Bounds = UNB
     are roughly normal. It covers the spread of the parameters (parameter uncertainty), not only how well the mean
     is known, and does not narrow as K grows. Cut at the measure's `bounds` as `mean_ci` is. `n` is K; with K < 2
     there is no interval."""
-    x = np.asarray(per_draw, dtype=float)
-    x = x[~np.isnan(x)]
-    k = x.size
-    if k == 0:
-        return Estimate(np.nan, np.nan, np.nan, 0)
-    mean = float(x.mean())
-    if k < 2:
-        return Estimate(mean, np.nan, np.nan, k)
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, k - 1) * x.std(ddof=1) * np.sqrt(1 + 1 / k))
-    return clip(Estimate(mean, mean - half, mean + half, k), bounds)
+    return _t_interval(per_draw, bounds, lambda ts, k: ts * np.sqrt(1 + 1 / k))
 
 
 def over_draws(values: np.ndarray | list[float], draws: np.ndarray | list, bounds: Bounds = UNBOUNDED) -> Estimate:
